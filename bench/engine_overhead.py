@@ -1,0 +1,92 @@
+"""How much does running through RunWorker cost compared with a bare PyTorch loop?
+
+Same model, data, batch size, optimizer and step count, in one process, with the same
+torch thread setting the app uses (one intra-op thread per run). The worker path
+includes everything the app does per step: command checks, history recording under
+a lock, divergence checks, periodic validation, trajectory snapshots and weight
+copies for the live view. Repetitions are interleaved and the best of each is kept.
+
+Last line: ``worker/bare throughput ratio: X.XX`` (the smaller of the two cases).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from playground import data  # noqa: E402
+from playground.config import RunConfig  # noqa: E402
+from playground.models import build_model  # noqa: E402
+from playground.optim import make_optimizer  # noqa: E402
+from playground.registry import Limits, RunRegistry, configure_torch_threads  # noqa: E402
+
+STEPS = 3000
+REPEATS = 3
+CASES = {
+    "digits MLP 64-64-64-10, batch 64": RunConfig(dataset="digits", hidden_layers=2, width=64,
+                                                  activation="relu", batch_size=64,
+                                                  optimizer="adam", lr=1e-3, length=STEPS),
+    "2D spiral MLP 2-16-16-3, batch 32": RunConfig(dataset="spiral", batch_size=32,
+                                                   optimizer="adam", lr=1e-2, length=STEPS),
+}
+
+
+def bare(config: RunConfig) -> float:
+    """A plain training loop: shuffled minibatches, forward, loss, backward, step."""
+    task = data.load(config)
+    model = build_model(config, task)
+    opt = make_optimizer(config, model.parameters())
+    x, y = task.train.x, task.train.y
+    n, b = len(y), config.batch_size
+    g = torch.Generator().manual_seed(0)
+    perm, pos = torch.randperm(n, generator=g), 0
+    t0 = time.perf_counter()
+    for _ in range(config.length):
+        if pos >= n:
+            perm, pos = torch.randperm(n, generator=g), 0
+        idx = perm[pos:pos + b]
+        pos += b
+        loss = F.cross_entropy(model(x[idx]), y[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return config.length / (time.perf_counter() - t0)
+
+
+def worker(reg: RunRegistry, config: RunConfig) -> float:
+    run = reg.start(config, owner="bench")
+    w = reg.get(run)
+    w.join()
+    snap = w.snapshot(poll=False)
+    assert snap.status.value == "finished", snap.message
+    busy = float(snap.history["train"]["time"][-1])   # seconds spent in training bursts
+    return snap.step / busy
+
+
+def main() -> None:
+    configure_torch_threads()
+    reg = RunRegistry(Limits(max_concurrent=1))
+    for config in CASES.values():      # warm caches and lazy imports for both paths
+        bare(config.replace(length=200))
+        worker(reg, config.replace(length=200))
+    ratios = []
+    for name, config in CASES.items():
+        best_bare, best_worker = 0.0, 0.0
+        for _ in range(REPEATS):
+            best_bare = max(best_bare, bare(config))
+            best_worker = max(best_worker, worker(reg, config))
+        ratio = best_worker / best_bare
+        ratios.append(ratio)
+        print(f"{name}: bare {best_bare:,.0f} steps/s, worker {best_worker:,.0f} steps/s, "
+              f"ratio {ratio:.2f} (eval every {config.eval_every} steps)")
+    reg.shutdown()
+    print(f"worker/bare throughput ratio: {min(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()

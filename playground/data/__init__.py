@@ -1,0 +1,101 @@
+"""Dataset registry: name -> :class:`DatasetSpec`.
+
+Every task is deterministic from ``config.seed``. New tasks (text, names) register
+here with their own ``kind`` and ``model_kind``; the engine only needs splits whose
+``take(idx)`` yields ``(inputs, targets)``.
+"""
+from __future__ import annotations
+
+import threading
+
+from . import digits, names, news_corpus, text, toy2d
+from .base import DatasetSpec, Split, TaskData, split_indices, split_sizes
+
+_TOY_USES = ("n_samples", "noise")
+
+DATASETS: dict[str, DatasetSpec] = {}
+
+
+def register(spec: DatasetSpec) -> DatasetSpec:
+    DATASETS[spec.name] = spec
+    return spec
+
+
+def _toy(name: str, label: str, description: str, multiclass: bool = False) -> DatasetSpec:
+    return DatasetSpec(
+        name=name, label=label, kind="points2d", description=description,
+        build=lambda config, _n=name: toy2d.build(_n, config),
+        total_size=lambda config: config.n_samples,
+        uses=_TOY_USES + (("classes",) if multiclass else ()),
+    )
+
+
+register(_toy("spiral", "Spiral", "Interleaved spiral arms, one class per arm: needs a "
+              "non-linear model.", multiclass=True))
+register(_toy("circle", "Circle", "A disk inside a ring: the boundary is a circle."))
+register(_toy("xor", "XOR", "Opposite quadrants share a class: no straight line separates them."))
+register(_toy("gauss", "Gaussian blobs", "Well separated blobs: even a linear model wins.",
+              multiclass=True))
+register(_toy("moons", "Two moons", "Two interleaved half circles."))
+register(DatasetSpec(
+    name="digits", label="Digits (8×8)", kind="image",
+    description="1,797 handwritten digits from scikit-learn, 10 classes, 64 pixels.",
+    build=digits.build, total_size=lambda config: digits.N_DIGITS,
+))
+register(DatasetSpec(
+    name="news", label="News topics (generated)", kind="tokens",
+    description="6,000 generated headlines in AG_NEWS's four topics (World, Sports, "
+    "Business, Sci/Tech); some words are shared between topics, so 100% is out of reach.",
+    build=lambda config: text.build_task(news_corpus.generated_corpus(), config,
+                                         source="generated headlines"),
+    total_size=lambda config: len(news_corpus.generated_corpus()),
+))
+register(DatasetSpec(
+    name="names", label="Names (US census, first)", kind="chars",
+    description="5,163 US-census first names; predict each next letter from the previous "
+    "few (makemore).",
+    build=lambda config: names.build_census("first", config),
+    total_size=lambda config: names.window_count(names.census_names("first")),
+    uses=("context",),
+))
+register(DatasetSpec(
+    name="surnames", label="Names (US census, last)", kind="chars",
+    description="88,799 US-census last names: a larger, harder makemore corpus.",
+    build=lambda config: names.build_census("last", config),
+    total_size=lambda config: names.window_count(names.census_names("last")),
+    uses=("context",),
+))
+
+
+def _cache_key(config) -> tuple:
+    spec = DATASETS[config.dataset]
+    used = tuple(getattr(config, f) for f in spec.uses)
+    return (config.dataset, used, config.val_fraction, config.test_fraction, config.seed)
+
+
+_CACHE: dict[tuple, TaskData] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+
+
+def load(config) -> TaskData:
+    """The task for this config, shared between runs with the same data settings.
+
+    Runs never mutate their TaskData (the engine only indexes it), so sharing the
+    tensors is safe, saves memory with many students on one server, and makes
+    "same seed, same data" hold by construction.
+    """
+    key = _cache_key(config)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+    if hit is None:
+        hit = DATASETS[config.dataset].build(config)
+        with _CACHE_LOCK:
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            hit = _CACHE.setdefault(key, hit)
+    return hit
+
+
+__all__ = ["DATASETS", "DatasetSpec", "Split", "TaskData", "load", "register",
+           "split_indices", "split_sizes"]

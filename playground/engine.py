@@ -1,0 +1,185 @@
+"""Trainer: one optimizer step per call, no threads, no UI.
+
+Everything a run needs is built from its config: the task (shared, read-only), the
+model (initial weights from the seed), the optimizer, the LR schedule and the batch
+order. Two trainers with the same seed, data and architecture start from identical
+weights; with the same batch size they also see identical batches, whatever their
+optimizer: that is what makes the Compare page fair.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from playground import data as data_registry
+from playground.models import build_model, count_parameters
+from playground.optim import lr_factor, make_optimizer
+from playground.trajectory import Trajectory
+
+# Loss above this multiple of the chance-level loss counts as divergence even when
+# still finite (Adam with a huge LR produces enormous but finite logits).
+DIVERGENCE_FACTOR = 100.0
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: int            # steps completed after this one
+    loss: float          # minibatch cross-entropy before the update
+    lr: float            # learning rate used for this update
+    examples: int        # examples seen so far
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    loss: float
+    accuracy: float
+    n: int
+
+
+class BatchOrder:
+    """Minibatch indices that depend only on (seed, batch size, training-set size).
+
+    A dedicated generator draws one permutation per epoch; batches are consecutive
+    slices of it (the last one may be short). Full batch = the whole permutation.
+    """
+
+    def __init__(self, n: int, batch_size: int, seed: int):
+        self.n = n
+        self.batch_size = n if batch_size == 0 else min(batch_size, n)
+        self.generator = torch.Generator().manual_seed(1_000_003 * seed + 17)
+        self.steps_per_epoch = math.ceil(n / self.batch_size)
+        self._perm = torch.randperm(n, generator=self.generator)
+        self._pos = 0
+
+    def next(self) -> torch.Tensor:
+        if self._pos >= self.n:
+            self._perm = torch.randperm(self.n, generator=self.generator)
+            self._pos = 0
+        idx = self._perm[self._pos:self._pos + self.batch_size]
+        self._pos += self.batch_size
+        return idx
+
+
+class Trainer:
+    def __init__(self, config, task=None):
+        self.config = config.checked()
+        self.task = task if task is not None else data_registry.load(config)
+        self.model = build_model(config, self.task)
+        self.params = [p for p in self.model.parameters() if p.requires_grad]
+        self.n_params = count_parameters(self.model)
+        self.optimizer = make_optimizer(config, self.params)
+        self.batches = BatchOrder(len(self.task.train), config.batch_size, config.seed)
+        self.batch_size = self.batches.batch_size
+        self.steps_per_epoch = self.batches.steps_per_epoch
+        self.total_steps = (config.length if config.length_unit == "steps"
+                            else config.length * self.steps_per_epoch)
+        self.base_lr = config.lr
+        self.step_count = 0
+        self.examples_seen = 0
+        self.chance_loss = math.log(max(2, self.task.n_classes))
+        self.trajectory = Trajectory(self.n_params, self.total_steps)
+        self._scheduled = config.scheduler != "none"
+        self._current_lr = self.base_lr * self._factor(0)
+        self._apply_lr(self._current_lr)
+        self.trajectory.record(0, self.flat_params())
+        self.model.train()
+
+    # ------------------------------------------------------------------ training
+    def step(self) -> StepResult:
+        """One optimizer step on the next minibatch."""
+        return self.step_on(self.batches.next())
+
+    def step_on(self, idx: torch.Tensor) -> StepResult:
+        """One optimizer step on the training examples ``idx``."""
+        inputs, targets = self.task.train.take(idx)
+        logits = self.model(*inputs)
+        loss = F.cross_entropy(logits, targets)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        return self.apply_gradients(loss.item(), len(idx))
+
+    def apply_gradients(self, value: float, n_examples: int) -> StepResult:
+        """The rest of a step once ``.grad`` holds the minibatch gradient: clip, update,
+        count, schedule, record. Split out so the Compare page's group runner can compute
+        the gradients of several runs in one batched pass and finish each run's step here."""
+        lr = self._current_lr
+        if math.isfinite(value):
+            if self.config.clip > 0:
+                torch.nn.utils.clip_grad_norm_(self.params, self.config.clip)
+            self.optimizer.step()
+        self.step_count += 1
+        self.examples_seen += n_examples
+        if self._scheduled:
+            self._current_lr = self.base_lr * self._factor(self.step_count)
+            self._apply_lr(self._current_lr)
+        if self.trajectory.due(self.step_count):
+            self.trajectory.record(self.step_count, self.flat_params())
+        return StepResult(self.step_count, value, lr, self.examples_seen)
+
+    def divergence(self, loss: float) -> str | None:
+        """Why this loss means the run has diverged, or None."""
+        if not math.isfinite(loss):
+            return f"the loss became {loss}"
+        if loss > DIVERGENCE_FACTOR * self.chance_loss:
+            return (f"the loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g}× the "
+                    f"chance level {self.chance_loss:.2f}")
+        return None
+
+    def set_lr(self, lr: float) -> None:
+        """Change the base LR; applies from the next step (the schedule keeps its shape)."""
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+            raise ValueError(f"learning rate must be a positive finite number, got {lr!r}")
+        self.base_lr = float(lr)
+        self._current_lr = self.base_lr * self._factor(self.step_count)
+        self._apply_lr(self._current_lr)
+
+    @property
+    def lr(self) -> float:
+        return self._current_lr
+
+    @property
+    def epoch(self) -> float:
+        return self.step_count / self.steps_per_epoch
+
+    @property
+    def finished(self) -> bool:
+        return self.step_count >= self.total_steps
+
+    # ---------------------------------------------------------------- evaluation
+    @torch.no_grad()
+    def evaluate(self, split: str = "val", limit: int | None = None) -> EvalResult:
+        """Mean loss and accuracy on a split, in ``eval()`` mode (dropout off)."""
+        part = getattr(self.task, split)
+        if len(part) == 0:
+            return EvalResult(float("nan"), float("nan"), 0)
+        if limit is not None and limit < len(part):
+            inputs, targets = part.take(torch.arange(limit))
+        else:
+            inputs, targets = part.all()
+        self.model.eval()
+        try:
+            logits = self.model(*inputs)
+            loss = F.cross_entropy(logits, targets).item()
+            acc = (logits.argmax(1) == targets).float().mean().item()
+        finally:
+            self.model.train()
+        return EvalResult(loss, acc, len(targets))
+
+    # ----------------------------------------------------------------- snapshots
+    def flat_params(self) -> torch.Tensor:
+        return torch.cat([p.detach().reshape(-1) for p in self.params]).clone()
+
+    def weights(self) -> dict[str, torch.Tensor]:
+        """A detached copy of the model's state dict (safe to hand to another thread)."""
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    # ------------------------------------------------------------------ internals
+    def _factor(self, step: int) -> float:
+        return lr_factor(self.config, step, self.steps_per_epoch, self.total_steps)
+
+    def _apply_lr(self, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr

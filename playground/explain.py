@@ -1,0 +1,42 @@
+"""The maths behind a run, as LaTeX strings the pages show (no UI code here)."""
+from __future__ import annotations
+
+LOSS = r"""
+p_k(x) = \frac{e^{z_k}}{\sum_j e^{z_j}}, \qquad
+\mathcal{L}(\theta) = -\frac{1}{|B|}\sum_{(x,y)\in B} \log p_y(x)
+"""
+
+UPDATES = {
+    "sgd": r"\theta \leftarrow \theta - \eta\, g",
+    "momentum": r"v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\, v",
+    "nesterov": r"v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\,(g + \mu v)",
+    "adam": (r"m \leftarrow \beta_1 m + (1-\beta_1) g,\quad "
+             r"s \leftarrow \beta_2 s + (1-\beta_2) g^2,\quad "
+             r"\theta \leftarrow \theta - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{s/(1-\beta_2^t)}+\epsilon}"),
+    "adamw": (r"\theta \leftarrow \theta - \eta\left(\frac{\hat m}{\sqrt{\hat s}+\epsilon}"
+              r" + \lambda\,\theta\right)\quad\text{(Adam with decoupled weight decay } \lambda)"),
+    "rmsprop": (r"s \leftarrow \alpha s + (1-\alpha) g^2,\qquad "
+                r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{s}+\epsilon}"),
+    "adagrad": (r"s \leftarrow s + g^2,\qquad "
+                r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{s}+\epsilon}"),
+}
+
+
+def output_layer(n_hidden: int, width: int, n_classes: int, n_features: int) -> str:
+    last = width if n_hidden else n_features
+    return (rf"z = W_{{out}}\,h + b_{{out}},\quad W_{{out}}\in\mathbb{{R}}^{{{n_classes}\times"
+            rf"{last}}}\quad\text{{(one logit per class; no softmax inside the model)}}")
+
+
+def gradient_note(config) -> str:
+    parts = [r"g = \nabla_\theta \mathcal{L}\ \text{on the minibatch}"]
+    if config.weight_decay > 0 and config.optimizer != "adamw":
+        parts.append(rf"g \leftarrow g + {config.weight_decay:g}\,\theta")
+    if config.clip > 0:
+        parts.append(rf"g \leftarrow g\cdot\min\!\left(1, \frac{{{config.clip:g}}}{{\|g\|}}\right)")
+    return r",\qquad ".join(parts)
+
+
+def architecture(config, n_features: int, n_classes: int) -> str:
+    sizes = [n_features] + [config.width] * config.hidden_layers + [n_classes]
+    return " → ".join(str(s) for s in sizes)

@@ -1,0 +1,75 @@
+"""Optimizers from a config, and the learning-rate schedule as a pure function.
+
+The schedule is computed here rather than with ``torch.optim.lr_scheduler`` objects so
+that a live LR change (the Train page's slider) simply moves the base LR and the
+schedule keeps its shape: ``lr(step) = base_lr × factor(step)``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import torch
+
+
+def make_optimizer(config, params: Iterable[torch.nn.Parameter], lr: float | None = None
+                   ) -> torch.optim.Optimizer:
+    """The real ``torch.optim`` class for ``config.optimizer`` with its own settings."""
+    lr = config.lr if lr is None else lr
+    name, wd = config.optimizer, config.weight_decay
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr, weight_decay=wd)
+    if name == "momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=config.momentum, weight_decay=wd)
+    if name == "nesterov":
+        # torch requires momentum > 0 for Nesterov; 0 would silently be plain SGD.
+        return torch.optim.SGD(params, lr=lr, momentum=max(config.momentum, 1e-8),
+                               nesterov=True, weight_decay=wd)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(config.beta1, config.beta2),
+                                eps=config.eps, weight_decay=wd)
+    if name == "adamw":
+        return torch.optim.AdamW(params, lr=lr, betas=(config.beta1, config.beta2),
+                                 eps=config.eps, weight_decay=wd)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=config.alpha, eps=config.eps,
+                                   momentum=config.momentum if config.momentum else 0.0,
+                                   weight_decay=wd)
+    if name == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr, eps=config.eps, weight_decay=wd)
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+# One-cycle constants match torch.optim.lr_scheduler.OneCycleLR's defaults.
+ONECYCLE_PCT_START = 0.3
+ONECYCLE_DIV = 25.0
+ONECYCLE_FINAL_DIV = 1e4
+
+
+def lr_factor(config, step: int, steps_per_epoch: int, total_steps: int) -> float:
+    """Multiplier on the base LR for the update made at optimizer step ``step`` (0-based)."""
+    kind = config.scheduler
+    if kind == "none":
+        return 1.0
+    epoch = step // max(1, steps_per_epoch)
+    if kind == "step":
+        return config.gamma ** (epoch // config.step_size)
+    if kind == "exponential":
+        return config.gamma ** epoch
+    step = min(step, total_steps)
+    if kind == "cosine":
+        return 0.5 * (1.0 + math.cos(math.pi * step / max(1, total_steps)))
+    if kind == "onecycle":
+        # Same phase boundaries as OneCycleLR(total_steps=total_steps).
+        start, end = 1.0 / ONECYCLE_DIV, 1.0 / (ONECYCLE_DIV * ONECYCLE_FINAL_DIV)
+        warm_end = ONECYCLE_PCT_START * total_steps - 1
+        last = total_steps - 1
+        if step <= warm_end:
+            return _cos_ramp(start, 1.0, step / warm_end if warm_end > 0 else 1.0)
+        span = last - max(warm_end, 0.0)
+        return _cos_ramp(1.0, end, (step - max(warm_end, 0.0)) / span if span > 0 else 1.0)
+    raise ValueError(f"unknown scheduler {kind!r}")
+
+
+def _cos_ramp(a: float, b: float, frac: float) -> float:
+    return b + (a - b) * 0.5 * (1.0 + math.cos(math.pi * min(max(frac, 0.0), 1.0)))

@@ -1,0 +1,245 @@
+"""The sidebar config editor: RunConfig ⇄ widgets ⇄ URL query string.
+
+One widget per config field, keyed ``cfg_<field>``; the widgets are initialised from
+the shared config (``runtime.get_config()``) whenever it was changed elsewhere (a
+"Use this LR" button, a lesson preset, a pasted link), and the config is rebuilt from
+the widgets on every run. Invalid values are *kept* and explained next to their
+control: the user sees what is wrong instead of a silently clamped number.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZER_PARAMS,
+                               OPTIMIZERS, SCHEDULERS, ConfigError, RunConfig)
+from playground.data import DATASETS
+from playground.ui import runtime
+
+PREFIX = "cfg_"
+LR_GRID = [float(f"{v:.3g}") for v in np.logspace(-5, 1, 61)]  # 10 per decade, 1e-5 … 10
+URL_LOADED = "_url_loaded"
+URL_ERRORS = "_url_errors"
+RUN_PARAM = "run"
+
+INIT_HELP = {
+    "xavier_uniform": "U(±√(6/(fan_in+fan_out))): keeps activation variance stable (Glorot).",
+    "xavier_normal": "N(0, 2/(fan_in+fan_out)): Xavier with a Gaussian.",
+    "kaiming_uniform": "Scaled for ReLU-like units by fan_in (He): deep ReLU nets stay alive.",
+    "kaiming_normal": "He initialization with a Gaussian.",
+    "orthogonal": "A random orthogonal matrix: preserves vector norms layer to layer.",
+    "normal": "N(0, σ²) with your σ: large σ saturates tanh, small σ makes signals vanish.",
+    "zeros": "All weights 0: every hidden unit is identical and stays identical (symmetry).",
+}
+OPTIMIZER_HELP = {
+    "sgd": "θ ← θ − η·g. The baseline; often generalizes best.",
+    "momentum": "Velocity v ← μv + g; θ ← θ − η·v. Rolls through small bumps.",
+    "nesterov": "Momentum that looks ahead before computing the step.",
+    "adam": "Per-parameter steps from running means of g and g² (β1, β2). Fast start.",
+    "adamw": "Adam with decoupled weight decay.",
+    "rmsprop": "Divides by a running RMS of the gradient (α).",
+    "adagrad": "Divides by the root of all past squared gradients: steps shrink over time.",
+}
+SCHEDULER_HELP = {
+    "none": "Constant learning rate.",
+    "step": "Multiply by γ every step_size epochs (the course's StepLR).",
+    "exponential": "Multiply by γ after every epoch.",
+    "cosine": "Smoothly anneal from η to 0 over the run.",
+    "onecycle": "Warm up to η over the first 30%, then anneal far below it.",
+}
+
+
+def _k(name: str) -> str:
+    return PREFIX + name
+
+
+def load_from_url() -> None:
+    """Once per browser session: take the config from the link, report what was wrong."""
+    if st.session_state.get(URL_LOADED):
+        return
+    st.session_state[URL_LOADED] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if not any(k in RunConfig.field_names() for k in params):
+        return
+    config, errors = RunConfig.from_query(params)
+    st.session_state[URL_ERRORS] = errors
+    runtime.set_config(config)
+
+
+def sync_url(config: RunConfig, run_id: str | None = None) -> None:
+    """Mirror the config (and the attached run) into the address bar, if it changed."""
+    wanted = config.to_query()
+    if run_id:
+        wanted[RUN_PARAM] = run_id
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def url_run_id() -> str | None:
+    return st.query_params.get(RUN_PARAM)
+
+
+def _sync_widgets(config: RunConfig) -> None:
+    for name in RunConfig.field_names():
+        st.session_state[_k(name)] = getattr(config, name)
+    st.session_state[_k("lr_slider")] = _nearest_grid(config.lr)
+
+
+def _nearest_grid(lr: float) -> float:
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        return LR_GRID[0]
+    return min(LR_GRID, key=lambda v: abs(math.log10(v) - math.log10(lr)))
+
+
+def _lr_from_slider() -> None:
+    st.session_state[_k("lr")] = st.session_state[_k("lr_slider")]
+
+
+def _lr_from_box() -> None:
+    st.session_state[_k("lr_slider")] = _nearest_grid(st.session_state[_k("lr")])
+
+
+def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
+                   title: str = "Setup") -> RunConfig:
+    """Draw the grouped controls in the sidebar and return the resulting config.
+
+    ``hidden`` fields are not shown (classroom links); ``locked`` disables every control.
+    The returned config may be invalid; its problems are shown next to the controls
+    and :meth:`RunConfig.validate` tells the caller the same.
+    """
+    load_from_url()
+    config = runtime.get_config()
+    if st.session_state.pop(runtime.SYNC_FLAG, False) or _k("dataset") not in st.session_state:
+        _sync_widgets(config)
+    for name in RunConfig.field_names():   # keys dropped while another page was shown
+        st.session_state.setdefault(_k(name), getattr(config, name))
+    st.session_state.setdefault(_k("lr_slider"), _nearest_grid(config.lr))
+
+    slots: dict[str, st.delta_generator.DeltaGenerator] = {}
+    show = lambda name: name not in hidden  # noqa: E731 - reads better inline
+    sb = st.sidebar
+    sb.header(title)
+    for err in st.session_state.pop(URL_ERRORS, []):
+        sb.warning(f"The link's value for **{err.field}** was ignored: {err.reason}.")
+
+    def number(name: str, label: str, **kw) -> None:
+        if show(name):
+            st.number_input(label, key=_k(name), help=RunConfig.help(name), disabled=locked, **kw)
+            slots[name] = st.empty()
+
+    # ---------------------------------------------------------------- data
+    with sb.expander("Data", expanded=True):
+        if show("dataset"):
+            st.selectbox("Dataset", list(DATASETS), key=_k("dataset"), disabled=locked,
+                         format_func=lambda n: DATASETS[n].label if n in DATASETS else n,
+                         help=RunConfig.help("dataset"))
+            ds = DATASETS.get(st.session_state[_k("dataset")])
+            if ds:
+                st.caption(ds.description)
+            slots["dataset"] = st.empty()
+        uses = DATASETS[st.session_state[_k("dataset")]].uses \
+            if st.session_state[_k("dataset")] in DATASETS else ()
+        if "n_samples" in uses:
+            number("n_samples", "Points", step=50)
+        if "noise" in uses and show("noise"):
+            st.slider("Noise", 0.0, 1.0, step=0.05, key=_k("noise"), disabled=locked,
+                      help=RunConfig.help("noise"))
+            slots["noise"] = st.empty()
+        if "classes" in uses and show("classes"):
+            st.slider("Classes", 2, 5, key=_k("classes"), disabled=locked,
+                      help=RunConfig.help("classes"))
+            slots["classes"] = st.empty()
+        number("val_fraction", "Validation fraction", step=0.05, format="%.2f")
+        number("test_fraction", "Test fraction", step=0.05, format="%.2f")
+
+    # --------------------------------------------------------------- model
+    with sb.expander("Model", expanded=True):
+        number("hidden_layers", "Hidden layers", step=1)
+        number("width", "Units per hidden layer", step=4)
+        if show("activation"):
+            st.selectbox("Activation", ACTIVATIONS, key=_k("activation"), disabled=locked,
+                         help=RunConfig.help("activation"))
+            slots["activation"] = st.empty()
+        number("dropout", "Dropout", step=0.1, format="%.2f")
+        if show("init"):
+            st.selectbox("Weight initialization", list(INITS), key=_k("init"), disabled=locked,
+                         format_func=lambda n: INITS.get(n, n),
+                         help="\n".join(f"- **{INITS[k]}**: {v}" for k, v in INIT_HELP.items()))
+            st.caption(INIT_HELP.get(st.session_state[_k("init")], ""))
+            slots["init"] = st.empty()
+            if st.session_state[_k("init")] == "normal":
+                number("init_std", "Init σ", step=0.1, format="%.3f")
+        for name in ("embed_dim", "context"):
+            if name in uses:
+                number(name, name.replace("_", " ").capitalize(), step=1)
+
+    # ----------------------------------------------------------- optimizer
+    with sb.expander("Optimizer", expanded=True):
+        if show("optimizer"):
+            st.selectbox("Optimizer", list(OPTIMIZERS), key=_k("optimizer"), disabled=locked,
+                         format_func=lambda n: OPTIMIZERS.get(n, n),
+                         help="\n".join(f"- **{OPTIMIZERS[k]}**: {v}"
+                                        for k, v in OPTIMIZER_HELP.items()))
+            st.caption(OPTIMIZER_HELP.get(st.session_state[_k("optimizer")], ""))
+            slots["optimizer"] = st.empty()
+        if show("lr"):
+            st.select_slider("Learning rate (log scale)", LR_GRID, key=_k("lr_slider"),
+                             format_func=lambda v: f"{v:g}", on_change=_lr_from_slider,
+                             disabled=locked, help=RunConfig.help("lr"))
+            st.number_input("Learning rate (exact)", key=_k("lr"), format="%g",
+                            step=None, on_change=_lr_from_box, disabled=locked,
+                            help="Type any value; the slider above snaps to the nearest mark.")
+            slots["lr"] = st.empty()
+        relevant = OPTIMIZER_PARAMS.get(st.session_state[_k("optimizer")], ())
+        labels = {"momentum": "Momentum μ", "beta1": "β1", "beta2": "β2", "alpha": "α",
+                  "eps": "ε", "weight_decay": "Weight decay"}
+        for name in ("momentum", "beta1", "beta2", "alpha", "eps", "weight_decay"):
+            if name in relevant:
+                fmt = "%g" if name in ("eps", "weight_decay") else "%.3f"
+                number(name, labels[name], format=fmt, step=None if name == "eps" else 0.01)
+
+    # ------------------------------------------------------------ training
+    with sb.expander("Training", expanded=False):
+        number("batch_size", "Batch size (0 = full batch)", step=1)
+        if show("length_unit"):
+            st.radio("Run length in", LENGTH_UNITS, key=_k("length_unit"), horizontal=True,
+                     disabled=locked, help=RunConfig.help("length_unit"))
+        number("length", "Length", step=100)
+        if show("scheduler"):
+            st.selectbox("LR schedule", list(SCHEDULERS), key=_k("scheduler"), disabled=locked,
+                         format_func=lambda n: SCHEDULERS.get(n, n),
+                         help="\n".join(f"- **{SCHEDULERS[k]}**: {v}"
+                                        for k, v in SCHEDULER_HELP.items()))
+            st.caption(SCHEDULER_HELP.get(st.session_state[_k("scheduler")], ""))
+            slots["scheduler"] = st.empty()
+            if st.session_state[_k("scheduler")] == "step":
+                number("step_size", "Step every (epochs)", step=1)
+            if st.session_state[_k("scheduler")] in ("step", "exponential"):
+                number("gamma", "Decay γ", step=0.05, format="%.3f")
+        number("clip", "Gradient clipping max norm (0 = off)", step=0.1, format="%g")
+        number("seed", "Seed", step=1)
+        number("eval_every", "Evaluate every (steps)", step=5)
+
+    values = {name: st.session_state.get(_k(name), getattr(config, name))
+              for name in RunConfig.field_names()}
+    values = {k: v for k, v in values.items() if v is not None}
+    new_config, parse_errors = RunConfig.from_dict(values, base=config)
+    errors = parse_errors + new_config.validate()
+    _show_errors(errors, slots, sb)
+    st.session_state[runtime.CONFIG_KEY] = new_config
+    return new_config
+
+
+def _show_errors(errors: list[ConfigError], slots: dict, sb) -> None:
+    orphans = []
+    for err in errors:
+        slot = slots.get(err.field)
+        if slot is not None:
+            slot.error(err.reason, icon=":material/error:")
+        else:
+            orphans.append(err)
+    for err in orphans:  # a hidden or dataset-irrelevant field: still say it
+        sb.error(f"**{err.field}**: {err.reason}")

@@ -1,0 +1,366 @@
+"""Train page: set up a network in the sidebar, press Start, watch it learn."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+
+from playground import data as datasets
+from playground import explain, export
+from playground.config import InvalidConfig, RunConfig
+from playground.figures.boundary import (boundary_figure, confusion_figure,
+                                         digits_preview_figure)
+from playground.figures.curves import X_AXES, accuracy_figure, ema, loss_figure, lr_figure
+from playground.predict import confusion_matrix, grid_probabilities, plane_bounds, replica
+from playground.registry import RunLimitError
+from playground.ui import controls, live, runtime
+from playground.worker import Snapshot, Status
+
+RUN_KEY = "train_run_id"
+APPLIED_LR = "train_applied_lr"
+BOUNDARY_CACHE = "train_boundary"
+BOUNDARY_EVERY_S = 1.0
+PACES = {"slow": 30.0, "watch": 150.0, "max": None}
+PACE_LABELS = {"slow": "Slow", "watch": "Watch", "max": "Full speed"}
+APPLIED_PACE = "train_applied_pace"
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"scale": 2}}
+
+
+def render() -> None:
+    reg = runtime.registry()
+    sid = runtime.session_id()
+    reg.touch(sid)
+    handoff = runtime.take_handoff("train")
+    if handoff and "config" in handoff:
+        runtime.set_config(handoff["config"])
+
+    config = controls.config_sidebar()
+    errors = config.validate()
+    run_id = _attached_run(reg, sid)
+    if handoff and handoff.get("start") and not errors:
+        run_id = _start(reg, sid, config)
+
+    st.title("Train")
+    st.caption("Pick a dataset, a model and an optimizer in the sidebar, press **Start**, "
+               "and watch the loss fall. Try a learning rate of 10 to see divergence.")
+    snap = reg.snapshot(run_id) if run_id else None
+    if snap is not None:
+        _apply_live_changes(reg, snap, config)
+    _run_buttons(reg, sid, config, errors, snap)
+    view = _view_options()
+    if snap is None:
+        _preview(config, errors)
+    else:
+        _live_panel(run_id, view)
+    _maths(config)
+    if snap is not None:
+        _downloads(reg, run_id)
+    controls.sync_url(config, run_id)
+
+
+# ------------------------------------------------------------------ run state
+def _attached_run(reg, sid: str) -> str | None:
+    """The run this tab shows: kept in session state, or re-attached from the URL."""
+    run_id = st.session_state.get(RUN_KEY)
+    if run_id and reg.get(run_id) is None:
+        run_id = None
+    if run_id is None:
+        from_url = controls.url_run_id()
+        worker = reg.get(from_url)
+        if worker is not None:
+            run_id = from_url
+            worker.owner = worker.owner or sid
+            if worker.owner != sid and worker.status.value in ("queued", "running", "paused"):
+                worker.owner = sid          # a reload: this session now looks after it
+            st.session_state[APPLIED_LR] = worker.config.lr
+    st.session_state[RUN_KEY] = run_id
+    return run_id
+
+
+def _start(reg, sid: str, config: RunConfig, paused: bool = False) -> str | None:
+    old = st.session_state.get(RUN_KEY)
+    if old:
+        reg.command(old, "stop")
+    try:
+        run_id = reg.start(config, owner=sid, start_paused=paused,
+                           pace=st.session_state.get("_pace", PACES["watch"]))
+    except (InvalidConfig, RunLimitError) as exc:
+        st.error(str(exc))
+        return old
+    st.session_state[RUN_KEY] = run_id
+    st.session_state[APPLIED_LR] = config.lr
+    st.session_state.pop(BOUNDARY_CACHE, None)
+    return run_id
+
+
+def _apply_live_changes(reg, snap: Snapshot, config: RunConfig) -> None:
+    """A new LR goes straight to the running run; other edits need a restart."""
+    if not snap.active:
+        return
+    applied = st.session_state.get(APPLIED_LR, snap.config.lr)
+    if not config.validate() and config.lr != applied:
+        reg.command(snap.run_id, "set_lr", config.lr)
+        st.session_state[APPLIED_LR] = config.lr
+        st.toast(f"Learning rate → {config.lr:g} from the next step")
+    if config.replace(lr=snap.config.lr) != snap.config:
+        changed = [k for k, v in config.to_dict().items()
+                   if k != "lr" and v != getattr(snap.config, k)]
+        st.warning(f"Config changed ({', '.join(changed)}) — press **Start** to restart with "
+                   "it. The learning rate applies live; everything else needs a restart.",
+                   icon=":material/sync_problem:")
+
+
+def _run_buttons(reg, sid: str, config: RunConfig, errors: list, snap: Snapshot | None) -> None:
+    active = snap is not None and snap.active
+    paused = snap is not None and snap.status == Status.PAUSED
+    cols = st.columns([1.2, 1.2, 1, 1.1, 1, 1, 3])
+    start = cols[0].button("Restart" if active else "Start", type="primary", key="btn_start",
+                           disabled=bool(errors), icon=":material/play_arrow:",
+                           help="Start a new run with the sidebar's settings "
+                                "(stops the current one).")
+    if snap is not None and snap.status == Status.PAUSED:
+        toggle = cols[1].button("Resume", key="btn_pause", icon=":material/resume:",
+                                help="Continue training.")
+    else:
+        toggle = cols[1].button("Pause", key="btn_pause", disabled=not active,
+                                icon=":material/pause:", help="Pause to inspect; Step "
+                                "then advances one step at a time.")
+    can_step = snap is None or paused
+    one = cols[2].button("Step", key="btn_step", disabled=bool(errors) or not can_step,
+                         help="One optimizer step (pauses a new run before its first step).")
+    epoch = cols[3].button("Epoch", key="btn_epoch", disabled=bool(errors) or not can_step,
+                           help="One pass over the training set, then pause.")
+    stop = cols[4].button("Stop", key="btn_stop", disabled=not active,
+                          icon=":material/stop:", help="End the run; its history is kept.")
+    reset = cols[5].button("Reset", key="btn_reset", disabled=snap is None,
+                           icon=":material/restart_alt:",
+                           help="Stop and clear the charts to start afresh.")
+    if errors:
+        st.error("Fix the settings marked in the sidebar to start.", icon=":material/error:")
+    with cols[6]:
+        pace_key = st.segmented_control(
+            "Speed", list(PACES), default="watch", key="train_pace",
+            format_func=PACE_LABELS.get, help="Slow and Watch cap the steps per second so you "
+            "can follow the curves; Full speed trains as fast as the server allows. "
+            "Results are identical at every speed.") or "watch"
+    st.session_state["_pace"] = PACES[pace_key]
+    run_id = snap.run_id if snap else None
+    if active and st.session_state.get(APPLIED_PACE, "watch") != pace_key:
+        reg.command(run_id, "set_pace", PACES[pace_key])
+    st.session_state[APPLIED_PACE] = pace_key
+    if start:
+        _start(reg, sid, config)
+        st.rerun()
+    if toggle and snap is not None:
+        reg.command(run_id, "resume" if paused else "pause")
+        time.sleep(0.05)   # let the worker act so the redraw shows the new state
+        st.rerun()
+    if one or epoch:
+        if snap is None or not snap.active:
+            run_id = _start(reg, sid, config, paused=True)
+            _wait_for(reg, run_id, lambda s: reg.get(run_id).trainer is not None)
+            snap = reg.snapshot(run_id)
+        n = 1 if one else snap.steps_per_epoch
+        reg.command(run_id, "step", n)
+        _wait_for(reg, run_id, lambda s: s.step >= snap.step + n or not s.active)
+        st.rerun()
+    if stop:
+        reg.command(run_id, "stop")
+        _wait_for(reg, run_id, lambda s: not s.active)
+        st.rerun()
+    if reset:
+        reg.command(run_id, "stop")
+        st.session_state[RUN_KEY] = None
+        st.session_state.pop(BOUNDARY_CACHE, None)
+        st.rerun()
+
+
+def _wait_for(reg, run_id: str, done, timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        snap = reg.snapshot(run_id)
+        if snap is None or done(snap):
+            return
+        time.sleep(0.03)
+
+
+# --------------------------------------------------------------- view options
+def _view_options() -> dict:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        smoothing = st.slider("Smoothing", 0.0, 0.99, 0.6, 0.01, key="view_smoothing",
+                              width=220, help="Exponential moving average of the minibatch "
+                              "loss (0 = raw). The shaded band shows the raw minibatch range.")
+        x = st.segmented_control("x axis", list(X_AXES), default="step", key="view_x",
+                                 format_func=lambda k: {"step": "steps", "epoch": "epochs",
+                                                        "examples": "examples",
+                                                        "time": "time"}[k],
+                                 help="Measure progress in optimizer steps, passes over the "
+                                 "data, examples seen, or training seconds.")
+        log_y = st.toggle("Log loss axis", key="view_logy",
+                          help="A log scale shows late, small improvements.")
+        show_val = st.toggle("Validation points", key="view_valpts",
+                             help="Also draw validation points (hollow) on the boundary.")
+        frozen = st.toggle("Freeze view", key="view_frozen",
+                           help="Stop redrawing the charts so you can zoom and hover; "
+                                "training continues and the numbers keep updating.")
+    return {"smoothing": smoothing, "x": x or "step", "log_y": log_y, "show_val": show_val,
+            "frozen": frozen}
+
+
+# ----------------------------------------------------------------- live panel
+def _live_panel(run_id: str, view: dict) -> None:
+    reg = runtime.registry()
+    snap = reg.snapshot(run_id, with_weights=False)
+    polling = live.POLL_S if snap is not None and snap.active else None
+
+    @st.fragment(run_every=polling)
+    def status_panel() -> None:
+        s = reg.snapshot(run_id, with_weights=False)
+        if s is None:
+            st.warning("This run no longer exists (the server restarted or it was cleared).")
+            return
+        live.status_message(s)
+        live.progress(s)
+        smooth = ema(s.history["train"]["loss"], view["smoothing"])
+        live.metrics_row(s, float(smooth[-1]) if len(smooth) else None)
+        if polling and not s.active:
+            st.rerun(scope="app")   # the run ended: redraw buttons and stop polling
+
+    @st.fragment(run_every=None if view["frozen"] else polling)
+    def charts_panel() -> None:
+        s = reg.snapshot(run_id)
+        if s is None:
+            return
+        curve = live.curve_of(s)
+        left, right = st.columns([1.25, 1])
+        with left:
+            st.plotly_chart(loss_figure([curve], view["x"], view["smoothing"], view["log_y"]),
+                            key="chart_loss", config=CHART_CONFIG)
+        with right:
+            _model_view(s, view)
+        left, right = st.columns([1.25, 1])
+        with left:
+            st.plotly_chart(accuracy_figure([curve], view["x"]), key="chart_acc",
+                            config=CHART_CONFIG)
+        with right:
+            st.plotly_chart(lr_figure([curve], view["x"]), key="chart_lr", config=CHART_CONFIG)
+
+    status_panel()
+    charts_panel()
+
+
+def _model_view(snap: Snapshot, view: dict) -> None:
+    """Decision boundary for 2D tasks, confusion matrix otherwise (from copied weights)."""
+    if snap.weights is None:
+        return
+    task = datasets.load(snap.config)
+    cache = st.session_state.get(BOUNDARY_CACHE)
+    key = (snap.run_id, snap.weights_step, view["show_val"])
+    fresh = cache is None or cache["run"] != snap.run_id
+    due = fresh or (cache["key"] != key and
+                    (time.monotonic() - cache["time"] >= BOUNDARY_EVERY_S or not snap.active))
+    if due:
+        model = replica(snap.config, task, snap.weights)
+        if task.kind == "points2d":
+            fig = _boundary(model, task, snap, view["show_val"])
+        else:
+            counts = confusion_matrix(model, task.val, task.n_classes)
+            fig = confusion_figure(counts, task.class_names,
+                                   title=f"Validation confusion · step {snap.weights_step:,}")
+        cache = {"run": snap.run_id, "key": key, "time": time.monotonic(), "fig": fig}
+        st.session_state[BOUNDARY_CACHE] = cache
+    st.plotly_chart(cache["fig"], key="chart_model", config=CHART_CONFIG)
+
+
+def _boundary(model, task, snap: Snapshot, show_val: bool):
+    train_x, train_y = task.train.x.numpy(), task.train.y.numpy()
+    bounds = plane_bounds(train_x)
+    _, _, probs = grid_probabilities(model, bounds, resolution=90)
+    val = (task.val.x.numpy(), task.val.y.numpy()) if show_val else (None, None)
+    return boundary_figure(bounds, probs, train_x, train_y, task.class_names, *val,
+                           title=f"Decision boundary · step {snap.weights_step:,}")
+
+
+# -------------------------------------------------------------------- preview
+def _preview(config: RunConfig, errors: list) -> None:
+    if any(e.field in ("dataset", "n_samples", "noise", "classes", "val_fraction",
+                       "test_fraction", "seed") for e in errors):
+        st.info("Fix the data settings in the sidebar to see a preview.")
+        return
+    task = datasets.load(config)
+    n_tr, n_va, n_te = len(task.train), len(task.val), len(task.test)
+    left, right = st.columns([1.25, 1])
+    with right:
+        if task.kind == "points2d":
+            x, y = task.train.x.numpy(), task.train.y.numpy()
+            fig = boundary_figure(plane_bounds(x), None, x, y, task.class_names,
+                                  title="The data (training split)")
+            st.plotly_chart(fig, key="chart_preview", config=CHART_CONFIG)
+        elif task.kind == "image" and task.image_shape:
+            st.plotly_chart(digits_preview_figure(task.train.x.numpy(), task.train.y.numpy()),
+                            key="chart_preview", config=CHART_CONFIG)
+    with left:
+        st.subheader("Ready to train")
+        spec = datasets.DATASETS[config.dataset]
+        st.markdown(
+            f"**{spec.label}** — {spec.description}\n\n"
+            f"- {n_tr:,} training / {n_va:,} validation / {n_te:,} test examples, "
+            f"{task.n_classes} classes\n"
+            f"- model: {explain.architecture(config, task.n_features, task.n_classes)}"
+            f" ({config.activation}{f', dropout {config.dropout:g}' if config.dropout else ''})\n"
+            f"- {config.short_label()}, {config.length:,} {config.length_unit}\n\n"
+            "Press **Start** to train, or **Step** to take a single step.")
+
+
+# ---------------------------------------------------------------------- maths
+def _maths(config: RunConfig) -> None:
+    with st.expander("Show the maths", icon=":material/function:"):
+        task_ok = not config.validate()
+        st.markdown("**Loss**: softmax turns the logits z into probabilities; the training "
+                    "loss is the mean cross-entropy over a minibatch B — a noisy but unbiased "
+                    "estimate of the loss over the whole training set.")
+        st.latex(explain.LOSS)
+        if task_ok:
+            task = datasets.load(config)
+            st.markdown("**Output layer** (no softmax inside the model; the loss applies it):")
+            st.latex(explain.output_layer(config.hidden_layers, config.width, task.n_classes,
+                                          task.n_features))
+        st.markdown(f"**Update rule** ({config.optimizer_label}, η = learning rate):")
+        st.latex(explain.gradient_note(config))
+        st.latex(explain.UPDATES.get(config.optimizer, ""))
+        st.markdown("The **error rate** (1 − accuracy) is what we report, but it is a step "
+                    "function of θ: its gradient is zero almost everywhere, so we train on "
+                    "cross-entropy instead.")
+
+
+# ------------------------------------------------------------------- downloads
+def _downloads(reg, run_id: str) -> None:
+    """Files are produced when clicked (callables), so they hold the latest state and cost
+    nothing on ordinary reruns."""
+    worker = reg.get(run_id)
+    if worker is None:
+        return
+
+    def history() -> str:
+        full = worker.history_view(max_points=worker.history.train.capacity)
+        return export.history_csv(full["train"], full["eval"])
+
+    def weights() -> bytes:
+        return export.weights_bytes(worker.snapshot(poll=False).weights or {})
+
+    st.subheader("Download")
+    cols = st.columns(3)
+    cols[0].download_button("History (CSV)", history, file_name=f"run-{run_id}-history.csv",
+                            mime="text/csv", icon=":material/table:", key="dl_csv",
+                            on_click="ignore", help="Every recorded step: loss (mean/min/max "
+                            "per bucket), learning rate, validation loss and accuracy.")
+    cols[1].download_button("Config (JSON)", export.config_json(worker.config),
+                            file_name=f"run-{run_id}-config.json", mime="application/json",
+                            icon=":material/settings:", key="dl_json", on_click="ignore",
+                            help="Everything needed to reproduce the run.")
+    cols[2].download_button("Weights (PyTorch)", weights, file_name=f"run-{run_id}-weights.pt",
+                            mime="application/octet-stream", icon=":material/download:",
+                            key="dl_weights", on_click="ignore",
+                            help="The latest weights as a state dict: "
+                                 "torch.load(path, weights_only=True).")

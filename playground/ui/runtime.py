@@ -1,0 +1,64 @@
+"""Process-wide services and per-session state for the Streamlit pages.
+
+The registry is shared by every session (``st.cache_resource``); each browser session
+gets a random id (no personal data) used as the owner of its runs. The current
+RunConfig lives in ``st.session_state`` under one key, so every page edits and reads
+the same object.
+"""
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from playground.config import RunConfig
+from playground.registry import RunRegistry
+
+CONFIG_KEY = "run_config"
+SESSION_KEY = "session_id"
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> RunRegistry:
+    return RunRegistry()
+
+
+def session_id() -> str:
+    if SESSION_KEY not in st.session_state:
+        st.session_state[SESSION_KEY] = uuid.uuid4().hex[:12]
+    return st.session_state[SESSION_KEY]
+
+
+def get_config() -> RunConfig:
+    cfg = st.session_state.get(CONFIG_KEY)
+    if not isinstance(cfg, RunConfig):
+        cfg = RunConfig()
+        st.session_state[CONFIG_KEY] = cfg
+    return cfg
+
+
+def set_config(config: RunConfig) -> None:
+    """Replace the shared config; the sidebar widgets pick it up on their next render."""
+    st.session_state[CONFIG_KEY] = config
+    st.session_state[SYNC_FLAG] = True
+
+
+SYNC_FLAG = "_config_changed_elsewhere"
+
+
+# ---------------------------------------------------------------- page hand-offs
+# One page can hand work to another (Lessons → Train "load this preset and start";
+# Compare → Loss surface "draw these runs"). The sender stores a payload under the
+# receiving page's name and switches page; the receiver takes it exactly once.
+#   "train":   {"config": RunConfig, "start": bool}
+#   "sweep":   {"config": RunConfig, "preset": str | None, "start": bool}
+#   "compare": {"configs": [RunConfig, ...], "labels": [str, ...], "start": bool}
+#   "surface": {"run_ids": [str, ...]}
+
+
+def hand_off(page: str, **payload) -> None:
+    st.session_state[f"handoff_{page}"] = payload
+
+
+def take_handoff(page: str) -> dict | None:
+    return st.session_state.pop(f"handoff_{page}", None)

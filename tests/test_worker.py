@@ -1,0 +1,181 @@
+import random
+import threading
+import time
+
+import pytest
+
+from playground.config import InvalidConfig, RunConfig
+from playground.registry import Limits, RunLimitError, RunRegistry
+from playground.worker import Status
+
+
+def wait_until(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_run_finishes_with_history_and_test_metrics(registry):
+    run = registry.start(RunConfig(length=300, eval_every=50), owner="a")
+    assert wait_until(lambda: registry.snapshot(run).status == Status.FINISHED)
+    snap = registry.snapshot(run)
+    assert snap.step == 300 and snap.progress == 1.0 and snap.test_acc is not None
+    assert snap.history["train"]["step"][-1] == 300
+    assert snap.history["eval"]["step"].tolist() == [0, 50, 100, 150, 200, 250, 300]
+    assert snap.weights is not None and snap.weights_step == 300
+    assert not snap.history["train"]["loss"].flags.writeable
+
+
+def test_pause_step_resume_stop(registry):
+    run = registry.start(RunConfig(length=100_000), owner="a", start_paused=True)
+    assert wait_until(lambda: registry.get(run).trainer is not None)
+    assert registry.snapshot(run).status == Status.PAUSED
+    registry.command(run, "step", 7)
+    assert wait_until(lambda: registry.snapshot(run).step == 7)
+    time.sleep(0.2)
+    assert registry.snapshot(run).step == 7  # stays paused after stepping
+    registry.command(run, "resume")
+    assert wait_until(lambda: registry.snapshot(run).step > 100)
+    registry.command(run, "pause")
+    assert wait_until(lambda: registry.snapshot(run).status == Status.PAUSED)
+    at = registry.snapshot(run).step
+    time.sleep(0.2)
+    assert registry.snapshot(run).step == at
+    registry.command(run, "stop")
+    assert wait_until(lambda: registry.snapshot(run).status == Status.STOPPED)
+    assert not registry.get(run).is_alive() or wait_until(lambda: not registry.get(run).is_alive())
+
+
+def test_live_lr_change_reaches_the_next_steps(registry):
+    run = registry.start(RunConfig(length=100_000, optimizer="sgd", lr=0.01), owner="a",
+                         start_paused=True)
+    assert wait_until(lambda: registry.get(run).trainer is not None)
+    registry.command(run, "step", 5)
+    assert wait_until(lambda: registry.snapshot(run).step == 5)
+    registry.command(run, "set_lr", 0.5)
+    registry.command(run, "step", 5)
+    assert wait_until(lambda: registry.snapshot(run).step == 10)
+    lrs = registry.snapshot(run).history["train"]["lr"].tolist()
+    assert lrs == [0.01] * 5 + [0.5] * 5
+
+
+def test_divergence_is_reported_with_step_and_hint(registry):
+    run = registry.start(RunConfig(optimizer="sgd", lr=1e3, length=5000), owner="a")
+    assert wait_until(lambda: registry.snapshot(run).status == Status.DIVERGED)
+    snap = registry.snapshot(run)
+    assert snap.diverged_at is not None and snap.diverged_at < 5000
+    assert f"step {snap.diverged_at:,}" in snap.message
+    assert "learning rate" in snap.hint
+    assert len(snap.history["train"]["step"]) == snap.diverged_at  # history kept
+
+
+def test_exception_becomes_failed_not_a_dead_thread(registry, monkeypatch):
+    from playground import engine
+
+    def boom(self):
+        raise RuntimeError("out of cheese")
+
+    monkeypatch.setattr(engine.Trainer, "step", boom)
+    run = registry.start(RunConfig(), owner="a")
+    assert wait_until(lambda: registry.snapshot(run).status == Status.FAILED)
+    assert "out of cheese" in registry.snapshot(run).message
+
+
+def test_invalid_config_is_refused_with_every_field(registry):
+    with pytest.raises(InvalidConfig) as exc:
+        registry.start(RunConfig(lr=-1.0, dropout=3.0), owner="a")
+    assert {e.field for e in exc.value.errors} == {"lr", "dropout"}
+
+
+def test_compute_slots_queue_extra_runs_visibly():
+    reg = RunRegistry(Limits(max_concurrent=1))
+    try:
+        a = reg.start(RunConfig(length=1_000_000), owner="a")
+        assert wait_until(lambda: reg.snapshot(a).status == Status.RUNNING)
+        b = reg.start(RunConfig(length=10), owner="b")
+        assert wait_until(lambda: reg.snapshot(b).queue_position == 1)
+        assert reg.snapshot(b).status == Status.QUEUED and reg.snapshot(b).step == 0
+        reg.command(a, "pause")  # a paused run gives its slot away
+        assert wait_until(lambda: reg.snapshot(b).status == Status.FINISHED)
+        reg.command(a, "resume")
+        assert wait_until(lambda: reg.snapshot(a).status == Status.RUNNING)
+    finally:
+        reg.shutdown()
+
+
+def test_per_session_live_run_limit():
+    reg = RunRegistry(Limits(max_live_per_owner=2))
+    try:
+        for _ in range(2):
+            reg.start(RunConfig(length=1_000_000), owner="s", start_paused=True)
+        with pytest.raises(RunLimitError, match="limit is 2"):
+            reg.start(RunConfig(), owner="s")
+        reg.start(RunConfig(), owner="other", start_paused=True)  # others unaffected
+    finally:
+        reg.shutdown()
+
+
+def test_unwatched_runs_are_paused_then_stopped():
+    reg = RunRegistry(Limits(pause_after_s=0.3, stop_after_s=0.8, reap_every_s=0.05))
+    try:
+        run = reg.start(RunConfig(length=10_000_000), owner="a")
+        w = reg.get(run)
+        reg.touch("a")
+        assert wait_until(lambda: reg.touch("a") or w.status == Status.RUNNING, 10)
+        assert wait_until(lambda: w.status == Status.PAUSED, 5)
+        assert "nobody watched" in w.snapshot(poll=False).message
+        assert wait_until(lambda: w.status == Status.STOPPED, 5)
+        # a watched run is left alone
+        watched = reg.start(RunConfig(length=10_000_000), owner="b")
+        assert wait_until(lambda: reg.touch("b") or reg.snapshot(watched).step > 0, 10)
+        for _ in range(15):
+            reg.touch("b")
+            time.sleep(0.05)
+        assert reg.snapshot(watched).status == Status.RUNNING
+    finally:
+        reg.shutdown()
+
+
+def test_pace_caps_steps_per_second(registry):
+    run = registry.start(RunConfig(length=1_000_000), owner="a", pace=50.0)
+    assert wait_until(lambda: registry.snapshot(run).step > 0)
+    s0, t0 = registry.snapshot(run).step, time.monotonic()
+    time.sleep(1.0)
+    rate = (registry.snapshot(run).step - s0) / (time.monotonic() - t0)
+    assert rate <= 60
+
+
+def test_random_commands_from_many_threads_do_not_deadlock():
+    baseline = threading.active_count()
+    reg = RunRegistry(Limits(max_concurrent=2, max_live_per_owner=100))
+    runs = [reg.start(RunConfig(length=2000, width=8), owner=f"s{i}",
+                      start_paused=i % 2 == 0) for i in range(6)]
+    commands = ["pause", "resume", "step", "stop", "set_lr", "snapshot"]
+
+    def hammer(seed):
+        rnd = random.Random(seed)
+        for _ in range(1000 // 4):
+            run, cmd = rnd.choice(runs), rnd.choice(commands)
+            if cmd == "snapshot":
+                reg.snapshot(run)
+            elif cmd == "step":
+                reg.command(run, "step", rnd.randint(1, 20))
+            elif cmd == "set_lr":
+                reg.command(run, "set_lr", 10 ** rnd.uniform(-4, -1))
+            else:
+                reg.command(run, cmd)
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+        assert not t.is_alive(), "a client thread is stuck"
+    for run in runs:  # everything still answers
+        assert reg.snapshot(run) is not None
+    reg.shutdown(timeout=10)
+    assert wait_until(lambda: threading.active_count() <= baseline, 10), \
+        [t.name for t in threading.enumerate()]
