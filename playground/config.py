@@ -52,6 +52,7 @@ SCHEDULERS = {
 LENGTH_UNITS = ("steps", "epochs")
 
 MAX_STEPS = 10_000_000
+ALWAYS_IN_QUERY = ("dataset", "optimizer", "lr", "batch_size")
 MAX_SEED = 2**31 - 1
 
 
@@ -181,10 +182,11 @@ class RunConfig:
         return dataclasses.replace(base, **values), errors
 
     def to_query(self) -> dict[str, str]:
-        """Only the fields that differ from the defaults: short, readable links."""
+        """The fields that define the experiment plus any that differ from the defaults:
+        short, readable links that still say what they are about."""
         default = RunConfig()
         return {k: _format(v) for k, v in self.to_dict().items()
-                if v != getattr(default, k)}
+                if k in ALWAYS_IN_QUERY or v != getattr(default, k)}
 
     @classmethod
     def from_query(cls, params: Mapping[str, Any]) -> tuple["RunConfig", list[ConfigError]]:

@@ -338,6 +338,8 @@ class RunWorker(threading.Thread):
                 trainer.set_lr(arg)
             elif name == "set_pace":
                 self.pace = arg
+        if name in ("pause", "stop"):
+            self._copy_weights(trainer, time.perf_counter())  # views show where it stopped
 
     def _record_eval(self, trainer: Trainer, busy: float) -> None:
         ev = trainer.evaluate("val")

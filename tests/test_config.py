@@ -62,7 +62,7 @@ def test_dict_round_trip():
 def test_query_round_trip_is_short_and_exact():
     cfg = RunConfig(lr=3e-4, optimizer="sgd", hidden_layers=3, noise=0.3)
     q = cfg.to_query()
-    assert set(q) == {"lr", "optimizer", "hidden_layers", "noise"}
+    assert set(q) == {"dataset", "batch_size", "lr", "optimizer", "hidden_layers", "noise"}
     assert all(isinstance(v, str) for v in q.values())
     again, errors = RunConfig.from_query(q)
     assert errors == [] and again == cfg

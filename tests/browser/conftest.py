@@ -92,3 +92,16 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the app has rendered and its script is not running."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
                            timeout=timeout)
+
+
+def choose(page, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox with widget key ``key``.
+
+    Off-screen sidebar widgets render as skeletons until scrolled into view, so scroll
+    first, then open the real select and click the option.
+    """
+    container = page.locator(f".st-key-{key}").first
+    container.scroll_into_view_if_needed()
+    page.locator(f".st-key-{key} [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+    wait_idle(page)

@@ -188,7 +188,7 @@ def _wait_for(reg, run_id: str, done, timeout: float = 3.0) -> None:
 # --------------------------------------------------------------- view options
 def _view_options() -> dict:
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        smoothing = st.slider("Smoothing", 0.0, 0.99, 0.6, 0.01, key="view_smoothing",
+        smoothing = st.slider("Smoothing", 0.0, 0.99, 0.8, 0.01, key="view_smoothing",
                               width=220, help="Exponential moving average of the minibatch "
                               "loss (0 = raw). The shaded band shows the raw minibatch range.")
         x = st.segmented_control("x axis", list(X_AXES), default="step", key="view_x",

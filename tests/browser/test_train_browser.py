@@ -1,0 +1,64 @@
+"""The Train page in a real browser: start, watch the curve grow, pause, share, reload."""
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
+from tests.browser.conftest import choose, wait_idle
+
+TRAIN_POINTS_JS = """() => {
+  for (const el of document.querySelectorAll('.js-plotly-plot')) {
+    for (const t of (el._fullData || [])) {
+      if ((t.name || '').endsWith('· train')) return t._length || (t.x ? t.x.length : 0);
+    }
+  }
+  return 0;
+}"""
+
+
+def step_metric(page) -> int:
+    text = page.locator("[data-testid=stMetricValue]").first.inner_text()
+    return int(re.sub(r"\D", "", text) or 0)
+
+
+def test_train_spiral_with_adam_pause_share_and_reload(app_url, page, tmp_path):
+    page.goto(app_url + "/")
+    wait_idle(page)
+    choose(page, "cfg_dataset", "Spiral")
+    choose(page, "cfg_optimizer", "SGD")
+    choose(page, "cfg_optimizer", "Adam")
+    page.locator(".st-key-btn_start button").first.click()
+    page.wait_for_selector("[data-testid=stPlotlyChart]")
+
+    page.wait_for_function(f"({TRAIN_POINTS_JS})() > 0", timeout=30_000)
+    counts = [page.evaluate(TRAIN_POINTS_JS)]
+    for _ in range(3):
+        time.sleep(1.2)
+        counts.append(page.evaluate(TRAIN_POINTS_JS))
+    assert counts[-1] > counts[0] > 0, f"loss chart did not grow: {counts}"
+
+    page.locator(".st-key-btn_pause button").first.click()
+    page.get_by_text("Paused at step").first.wait_for()
+    wait_idle(page)
+    paused_at = step_metric(page)
+    page.screenshot(path=str(tmp_path / "train-paused.png"), full_page=True)
+
+    query = parse_qs(urlparse(page.url).query)
+    assert query["dataset"] == ["spiral"] and query["optimizer"] == ["adam"]
+    assert "lr" in query and "run" in query
+    run_id = query["run"][0]
+
+    page.reload()
+    wait_idle(page)
+    page.get_by_text("Paused at step").first.wait_for()
+    assert step_metric(page) == paused_at
+    assert parse_qs(urlparse(page.url).query)["run"] == [run_id]
+    page.screenshot(path=str(tmp_path / "train-reloaded.png"), full_page=True)
+
+
+def test_huge_learning_rate_says_diverged_with_a_hint(app_url, page, tmp_path):
+    page.goto(app_url + "/?dataset=spiral&optimizer=sgd&lr=1000&batch_size=32")
+    wait_idle(page)
+    page.locator(".st-key-btn_start button").first.click()
+    page.get_by_text("Diverged at step").first.wait_for(timeout=30_000)
+    assert page.get_by_text("lower the learning rate").first.is_visible()
+    page.screenshot(path=str(tmp_path / "train-diverged.png"), full_page=True)

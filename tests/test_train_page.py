@@ -1,0 +1,138 @@
+"""The Train page, headless (AppTest): controls, runs, live updates, bad input."""
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.config import RunConfig
+from playground.ui import runtime
+
+APP = "../app.py"
+
+
+def fresh(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def current_config(at) -> RunConfig:
+    return at.session_state[runtime.CONFIG_KEY]
+
+
+def test_page_renders_with_a_preview_and_no_exception(clean_streamlit):
+    at = fresh()
+    assert not at.exception
+    assert at.title[0].value == "Train"
+    assert [b.label for b in at.button][:6] == ["Start", "Pause", "Step", "Epoch", "Stop", "Reset"]
+    assert len(at.get("plotly_chart")) == 1          # the dataset preview
+    assert any("Ready to train" in s.value for s in at.subheader)
+
+
+def test_controls_change_the_config_and_the_url(clean_streamlit):
+    at = fresh()
+    at.selectbox(key="cfg_optimizer").set_value("momentum").run()
+    at.number_input(key="cfg_lr").set_value(0.05).run()
+    at.selectbox(key="cfg_dataset").set_value("moons").run()
+    cfg = current_config(at)
+    assert (cfg.optimizer, cfg.lr, cfg.dataset) == ("momentum", 0.05, "moons")
+    assert at.query_params["optimizer"] == "momentum" and at.query_params["lr"] == "0.05"
+    # momentum's own setting appears; Adam's betas do not
+    keys = {n.key for n in at.number_input}
+    assert "cfg_momentum" in keys and "cfg_beta1" not in keys
+
+
+def test_start_creates_a_run_whose_steps_grow(clean_streamlit):
+    at = fresh()
+    at.button(key="btn_start").click().run()
+    run_id = at.session_state["train_run_id"]
+    assert run_id and runtime.registry().get(run_id) is not None
+    steps = []
+    for _ in range(3):
+        time.sleep(0.8)
+        at.run()
+        steps.append(int(metric(at, "Step").replace(",", "")))
+    assert steps[0] < steps[1] < steps[2], steps
+    assert len(at.get("plotly_chart")) == 4          # loss, boundary, accuracy, LR
+    assert at.query_params["run"] == run_id
+
+
+def test_invalid_input_shows_messages_and_disables_start(clean_streamlit):
+    at = fresh()
+    at.number_input(key="cfg_lr").set_value(-1.0).run()
+    at.number_input(key="cfg_dropout").set_value(1.5).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("must be in (0, 10000]" in e for e in errors)
+    assert any("must be in [0, 1)" in e for e in errors)
+    assert at.button(key="btn_start").disabled
+
+
+def test_batch_bigger_than_training_set_is_explained(clean_streamlit):
+    at = fresh()
+    at.number_input(key="cfg_batch_size").set_value(5000).run()
+    assert any("training set has only 420" in e.value for e in at.error)
+
+
+def test_a_link_sets_up_the_page_and_bad_values_are_named(clean_streamlit):
+    at = fresh({"dataset": "xor", "optimizer": "sgd", "lr": "0.3", "width": "lots"})
+    cfg = current_config(at)
+    assert (cfg.dataset, cfg.optimizer, cfg.lr) == ("xor", "sgd", 0.3)
+    assert any("width" in w.value and "ignored" in w.value for w in at.warning)
+    assert not at.exception
+
+
+def test_reload_reattaches_to_the_running_run(clean_streamlit):
+    at = fresh()
+    at.button(key="btn_start").click().run()
+    run_id = at.session_state["train_run_id"]
+    again = fresh({"run": run_id, "dataset": "spiral"})   # a new session with the same link
+    assert again.session_state["train_run_id"] == run_id
+    assert len(again.get("plotly_chart")) == 4
+
+
+def test_lr_change_during_a_run_applies_live(clean_streamlit):
+    at = fresh()
+    at.selectbox(key="cfg_optimizer").set_value("sgd").run()
+    at.button(key="btn_start").click().run()
+    run_id = at.session_state["train_run_id"]
+    at.number_input(key="cfg_lr").set_value(0.2).run()
+    worker = runtime.registry().get(run_id)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and worker.trainer.base_lr != 0.2:
+        time.sleep(0.05)
+    assert worker.trainer.base_lr == 0.2
+    assert not any("restart" in w.value for w in at.warning)
+    at.number_input(key="cfg_width").set_value(32).run()
+    assert any("restart" in w.value and "width" in w.value for w in at.warning)
+
+
+def test_pause_and_step(clean_streamlit):
+    at = fresh()
+    at.button(key="btn_step").click().run()        # Step before Start: one step, paused
+    run_id = at.session_state["train_run_id"]
+    snap = runtime.registry().snapshot(run_id)
+    assert snap.step == 1 and snap.status.value == "paused"
+    at.button(key="btn_epoch").click().run()
+    snap = runtime.registry().snapshot(run_id)
+    assert snap.step == 1 + snap.steps_per_epoch
+    at.button(key="btn_pause").click().run()        # the same button now resumes
+    time.sleep(0.5)
+    assert runtime.registry().snapshot(run_id).step > 1 + snap.steps_per_epoch
+
+
+@pytest.mark.parametrize("dataset", ["digits", "gauss"])
+def test_other_datasets_render_their_model_view(clean_streamlit, dataset):
+    at = fresh({"dataset": dataset})
+    at.button(key="btn_start").click().run()
+    time.sleep(0.5)
+    at.run()
+    assert not at.exception
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    titles = " ".join(specs)
+    assert ("confusion" in titles) if dataset == "digits" else ("Decision boundary" in titles)
