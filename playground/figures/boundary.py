@@ -69,13 +69,12 @@ def boundary_figure(bounds: tuple[float, float, float, float] | None, probs: np.
     _points(fig, train_pts, train_labels, class_names, False, " (train)")
     if val_pts is not None and val_labels is not None and len(val_pts):
         _points(fig, val_pts, val_labels, class_names, True, " (validation)")
-    style(fig, title, "feature x₁", "feature x₂", height)
-    fig.update_layout(hovermode="closest")
+    axes = {}
     if bounds is not None:
-        fig.update_xaxes(range=[bounds[0], bounds[1]], showgrid=False, zeroline=False)
-        fig.update_yaxes(range=[bounds[2], bounds[3]], showgrid=False, zeroline=False,
-                         scaleanchor="x", scaleratio=1)
-    return fig
+        axes = dict(xaxis=dict(range=[bounds[0], bounds[1]], showgrid=False, zeroline=False),
+                    yaxis=dict(range=[bounds[2], bounds[3]], showgrid=False, zeroline=False,
+                               scaleanchor="x", scaleratio=1))
+    return style(fig, title, "feature x₁", "feature x₂", height, hovermode="closest", **axes)
 
 
 def digits_preview_figure(images: np.ndarray, labels: np.ndarray, n: int = 20,
@@ -94,10 +93,8 @@ def digits_preview_figure(images: np.ndarray, labels: np.ndarray, n: int = 20,
                            showarrow=False, font=dict(size=14))
     fig.add_trace(go.Heatmap(z=mosaic, colorscale="Greys", showscale=False,
                              hoverinfo="skip"))
-    style(fig, title, None, None, height)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    return fig
+    return style(fig, title, None, None, height, xaxis=dict(visible=False),
+                 yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"))
 
 
 def confusion_figure(counts: np.ndarray, class_names: list[str],
@@ -108,7 +105,6 @@ def confusion_figure(counts: np.ndarray, class_names: list[str],
         z=counts / total, x=class_names, y=class_names, colorscale="Blues", zmin=0, zmax=1,
         text=counts, texttemplate="%{text}", colorbar=dict(title="share of row"),
         hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>"))
-    style(fig, title, "predicted class", "true class", height)
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category")
-    return fig
+    return style(fig, title, "predicted class", "true class", height,
+                 yaxis=dict(autorange="reversed", type="category"),
+                 xaxis=dict(type="category"))

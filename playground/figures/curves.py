@@ -90,7 +90,9 @@ def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
                         fill="toself", fillcolor=hex_to_rgba(c.color, 0.15),
                         line=dict(width=0), hoverinfo="skip", showlegend=False,
                         name=f"{c.label} minibatch range", legendgroup=c.label))
-            sx, sy = _finite(xs, ema(tr["loss"], smoothing))
+            smooth = ema(tr["loss"], smoothing)
+            smooth[~np.isfinite(tr["loss"])] = np.nan   # no line through the blow-up
+            sx, sy = _finite(xs, smooth)
             fig.add_trace(go.Scattergl(
                 x=sx, y=sy, mode="lines", line=dict(color=c.color, width=3),
                 name=f"{c.label} · train", legendgroup=c.label,
@@ -105,10 +107,8 @@ def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
                 hovertemplate="val loss %{y:.4f}<extra>" + c.label + "</extra>"))
         if c.marker_step is not None and tr and len(tr.get("step", ())):
             _mark_divergence(fig, c, x)
-    style(fig, title, X_AXES[x], "loss (nats, log scale)" if log_y else "loss (nats)", height)
-    if log_y:
-        fig.update_yaxes(type="log")
-    return fig
+    return style(fig, title, X_AXES[x], "loss (nats, log scale)" if log_y else "loss (nats)",
+                 height, yaxis=dict(type="log" if log_y else "linear"))
 
 
 def _mark_divergence(fig: go.Figure, c: Curve, x: str) -> None:
@@ -140,9 +140,7 @@ def accuracy_figure(curves: list[Curve], x: str = "step", title: str | None =
             x=ax, y=100 * ay, mode="lines+markers", marker=dict(size=5),
             line=dict(color=c.color, width=3), name=c.label,
             hovertemplate="accuracy %{y:.1f}%<extra>" + c.label + "</extra>"))
-    style(fig, title, X_AXES[x], "accuracy (%)", height)
-    fig.update_yaxes(range=[0, 101])
-    return fig
+    return style(fig, title, X_AXES[x], "accuracy (%)", height, yaxis=dict(range=[0, 101]))
 
 
 def lr_figure(curves: list[Curve], x: str = "step", height: int = 260) -> go.Figure:
@@ -155,6 +153,5 @@ def lr_figure(curves: list[Curve], x: str = "step", height: int = 260) -> go.Fig
         lx, ly = _changes_only(*_finite(tr[x], tr["lr"]))
         fig.add_trace(go.Scattergl(x=lx, y=ly, mode="lines", name=c.label,
                                    line=dict(color=c.color, width=2.5, shape="hv")))
-    style(fig, "Learning rate", X_AXES[x], "learning rate (log scale)", height)
-    fig.update_yaxes(type="log")
-    return fig
+    return style(fig, "Learning rate", X_AXES[x], "learning rate (log scale)", height,
+                 yaxis=dict(type="log"))
