@@ -13,6 +13,7 @@ import os
 import threading
 import time
 import uuid
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -33,9 +34,35 @@ class Limits:
     max_concurrent: int = max(1, os.cpu_count() or 1)
     max_live_per_owner: int = 8
     keep_ended_per_owner: int = 24
-    pause_after_s: float = 120.0   # unpolled this long -> paused
-    stop_after_s: float = 600.0    # unpolled this long -> stopped
+    max_ended_total: int = 300       # ended runs kept for all sessions together
+    pause_after_s: float = 120.0     # unpolled this long -> paused
+    stop_after_s: float = 600.0      # unpolled this long -> stopped
+    # A session whose tab closed (or whose connection dropped): pause its runs after a
+    # short grace, so a network blip costs nothing, and stop them after the TTL.
+    released_pause_after_s: float = 15.0
+    released_stop_after_s: float = 120.0
+    forget_released_after_s: float = 3600.0  # then drop their ended runs' histories
     reap_every_s: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Limits":
+        """Limits with overrides from ``PLAYGROUND_<FIELD>`` environment variables
+        (e.g. ``PLAYGROUND_MAX_CONCURRENT=4``); bad values fail loudly at start-up."""
+        env = os.environ if env is None else env
+        values = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"PLAYGROUND_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                value = type(f.default)(raw)      # int or float, like the default
+            except ValueError:
+                raise ValueError(f"PLAYGROUND_{f.name.upper()} must be a "
+                                 f"{type(f.default).__name__}, got {raw!r}") from None
+            if value <= 0:
+                raise ValueError(f"PLAYGROUND_{f.name.upper()} must be positive, got {raw!r}")
+            values[f.name] = value
+        return cls(**values)
 
 
 def configure_torch_threads() -> None:
@@ -61,6 +88,7 @@ class RunRegistry:
         configure_torch_threads()
         self.slots = ComputeSlots(self.limits.max_concurrent)
         self._runs: dict[str, RunWorker] = {}
+        self._released: dict[str, float] = {}   # owner -> when its session went away
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -174,8 +202,31 @@ class RunRegistry:
     def touch(self, owner: str) -> None:
         """Mark every run of a session as watched (its page is open somewhere)."""
         now = time.monotonic()
+        with self._lock:
+            self._released.pop(owner, None)
         for w in [*self.runs(owner), *self.jobs(owner)]:
             w.last_polled = now
+
+    def release(self, owner: str) -> None:
+        """The session went away (tab closed, or its connection dropped): its runs are
+        paused after a short grace and stopped after the TTL unless it comes back."""
+        with self._lock:
+            self._released.setdefault(owner, time.monotonic())
+
+    def overview(self) -> list[dict]:
+        """One row per run for the admin view: no personal data, only random ids."""
+        now = time.time()
+        rows = []
+        for w in self.runs():
+            snap = w.snapshot(poll=False, max_points=2, with_weights=False)
+            rows.append({
+                "run": w.run_id, "session": w.owner or "–", "status": snap.status.value,
+                "step": snap.step, "of": snap.total_steps, "queue": snap.queue_position,
+                "age_s": round(now - w.created), "memory_kb": round(snap.memory_bytes / 1024),
+                "dataset": w.config.dataset, "optimizer": w.config.optimizer,
+                "disconnected": w.owner in self._released,
+            })
+        return rows
 
     def remove(self, run_id: str) -> None:
         worker = self.get(run_id)
@@ -200,9 +251,14 @@ class RunRegistry:
 
     # ------------------------------------------------------------ internals
     def _forget_old(self, owner: str) -> None:
+        """Bound what ended runs cost: per session and for the whole server."""
         ended = [w for w in self._runs.values() if w.owner == owner and w.status not in ACTIVE]
         ended.sort(key=lambda w: w.created)
         for w in ended[: max(0, len(ended) - self.limits.keep_ended_per_owner)]:
+            self._runs.pop(w.run_id, None)
+        everyone = sorted((w for w in self._runs.values() if w.status not in ACTIVE),
+                          key=lambda w: w.created)
+        for w in everyone[: max(0, len(everyone) - self.limits.max_ended_total)]:
             self._runs.pop(w.run_id, None)
 
     def _reap_loop(self) -> None:
@@ -212,15 +268,32 @@ class RunRegistry:
     def reap(self, now: float | None = None) -> list[tuple[str, str]]:
         """Pause or stop runs nobody polled recently; returns (run_id, action) pairs."""
         now = time.monotonic() if now is None else now
+        lim = self.limits
         actions = []
+        with self._lock:
+            released = dict(self._released)
         for w in self.runs():
             idle = now - w.last_polled
-            if w.status in ACTIVE and idle > self.limits.stop_after_s:
+            gone = w.owner in released
+            if gone:
+                idle = min(idle, now - released[w.owner])
+            pause_after = lim.released_pause_after_s if gone else lim.pause_after_s
+            stop_after = lim.released_stop_after_s if gone else lim.stop_after_s
+            if w.status in ACTIVE and idle > stop_after:
                 w.stop()
                 actions.append((w.run_id, "stopped"))
-            elif w.status in (Status.RUNNING, Status.QUEUED) and idle > self.limits.pause_after_s:
-                w.pause(f"nobody watched it for {idle:.0f} s (press Resume to go on)")
+            elif w.status in (Status.RUNNING, Status.QUEUED) and idle > pause_after:
+                why = "its tab was closed" if gone else f"nobody watched it for {idle:.0f} s"
+                w.pause(f"{why} (press Resume to go on)")
                 actions.append((w.run_id, "paused"))
+            elif gone and w.status not in ACTIVE and idle > lim.forget_released_after_s:
+                with self._lock:
+                    self._runs.pop(w.run_id, None)
+                actions.append((w.run_id, "forgotten"))
+        with self._lock:   # owners with nothing left need no bookkeeping
+            owners = {w.owner for w in self._runs.values()}
+            for owner in [o for o in self._released if o not in owners]:
+                self._released.pop(owner, None)
         for j in self.jobs():
             if j.status in ("queued", "running") and now - j.last_polled > self.limits.stop_after_s:
                 j.cancel()

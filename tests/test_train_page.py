@@ -67,7 +67,7 @@ def test_invalid_input_shows_messages_and_disables_start(clean_streamlit):
     at.number_input(key="cfg_lr").set_value(-1.0).run()
     at.number_input(key="cfg_dropout").set_value(1.5).run()
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [e.value.replace("\\", "") for e in at.error]   # shown Markdown-escaped
     assert any("must be in (0, 10000]" in e for e in errors)
     assert any("must be in [0, 1)" in e for e in errors)
     assert at.button(key="btn_start").disabled
@@ -76,7 +76,7 @@ def test_invalid_input_shows_messages_and_disables_start(clean_streamlit):
 def test_batch_bigger_than_training_set_is_explained(clean_streamlit):
     at = fresh()
     at.number_input(key="cfg_batch_size").set_value(5000).run()
-    assert any("training set has only 420" in e.value for e in at.error)
+    assert any("training set has only 420" in e.value.replace("\\", "") for e in at.error)
 
 
 def test_a_link_sets_up_the_page_and_bad_values_are_named(clean_streamlit):
@@ -136,3 +136,29 @@ def test_other_datasets_render_their_model_view(clean_streamlit, dataset):
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     titles = " ".join(specs)
     assert ("confusion" in titles) if dataset == "digits" else ("Decision boundary" in titles)
+
+
+def test_classroom_link_hides_and_locks_controls(clean_streamlit):
+    at = fresh({"dataset": "xor", "optimizer": "sgd", "lr": "0.5", "hide": "lr,seed",
+                "lock": "1"})
+    keys = {w.key for w in at.number_input} | {w.key for w in at.selectbox}
+    assert "cfg_lr" not in keys and "cfg_seed" not in keys
+    assert at.selectbox(key="cfg_optimizer").disabled
+    assert any("fixed by the link" in i.value for i in at.info)
+    assert at.query_params["hide"] == "lr,seed" and at.query_params["lock"] == "1"
+    assert current_config(at).lr == 0.5
+    at.button(key="btn_start").click().run()          # the exercise still runs
+    assert at.session_state["train_run_id"]
+
+
+def test_classroom_link_can_hide_the_whole_sidebar_and_names_bad_entries(clean_streamlit):
+    at = fresh({"optimizer": "adam", "hide": "sidebar,bogus"})
+    assert not [w for w in at.selectbox if w.key and w.key.startswith("cfg_")]
+    assert any("Exercise" in m.value for m in at.sidebar.markdown)
+    assert any("bogus" in w.value for w in at.warning)
+
+
+def test_link_text_is_shown_escaped(clean_streamlit):
+    at = fresh({"optimizer": "[click](http://evil.example)"})
+    shown = " ".join([e.value for e in at.error] + [w.value for w in at.warning])
+    assert "[click](http" not in shown and "click" in shown

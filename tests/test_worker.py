@@ -179,3 +179,51 @@ def test_random_commands_from_many_threads_do_not_deadlock():
     reg.shutdown(timeout=10)
     assert wait_until(lambda: threading.active_count() <= baseline, 10), \
         [t.name for t in threading.enumerate()]
+
+
+def test_closed_session_runs_pause_after_grace_then_stop_and_come_back_on_touch():
+    reg = RunRegistry(Limits(released_pause_after_s=0.2, released_stop_after_s=0.8,
+                             reap_every_s=0.05))
+    try:
+        a = reg.start(RunConfig(length=10_000_000), owner="gone")
+        b = reg.start(RunConfig(length=10_000_000), owner="blip")
+        assert wait_until(lambda: (reg.touch("gone") or reg.touch("blip")
+                                   or reg.snapshot(a).step > 0 and reg.snapshot(b).step > 0))
+        reg.release("gone")
+        reg.release("blip")
+        gone = reg.get(a)                  # read without polling: nobody is watching it
+        assert wait_until(lambda: gone.status == Status.PAUSED, 5)
+        assert "tab was closed" in gone.snapshot(poll=False).message
+        reg.touch("blip")                  # the connection came back: nothing happens
+        reg.command(b, "resume")
+        assert wait_until(lambda: gone.status == Status.STOPPED, 5)
+        for _ in range(10):
+            reg.touch("blip")
+            time.sleep(0.1)
+        assert reg.snapshot(b).status == Status.RUNNING
+        assert {r["run"]: r["disconnected"] for r in reg.overview()} == {a: True, b: False}
+    finally:
+        reg.shutdown()
+
+
+def test_limits_from_environment():
+    lim = Limits.from_env({"PLAYGROUND_MAX_CONCURRENT": "4", "PLAYGROUND_PAUSE_AFTER_S": "5"})
+    assert lim.max_concurrent == 4 and lim.pause_after_s == 5.0
+    with pytest.raises(ValueError, match="PLAYGROUND_MAX_CONCURRENT"):
+        Limits.from_env({"PLAYGROUND_MAX_CONCURRENT": "many"})
+    with pytest.raises(ValueError, match="positive"):
+        Limits.from_env({"PLAYGROUND_STOP_AFTER_S": "-1"})
+
+
+def test_ended_runs_are_bounded_for_the_whole_server():
+    reg = RunRegistry(Limits(max_ended_total=3, keep_ended_per_owner=100))
+    try:
+        ids = []
+        for i in range(6):
+            ids.append(reg.start(RunConfig(length=5), owner=f"s{i}"))
+            assert wait_until(lambda: reg.snapshot(ids[-1]).status == Status.FINISHED)
+        reg.start(RunConfig(length=5), owner="last")
+        kept = [r for r in ids if reg.get(r) is not None]
+        assert kept == ids[-3:]
+    finally:
+        reg.shutdown()

@@ -17,12 +17,18 @@ from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZER_PARAM
                                OPTIMIZERS, SCHEDULERS, ConfigError, RunConfig)
 from playground.data import DATASETS
 from playground.ui import runtime
+from playground.ui.safe import md_escape
 
 PREFIX = "cfg_"
 LR_GRID = [float(f"{v:.3g}") for v in np.logspace(-5, 1, 61)]  # 10 per decade, 1e-5 … 10
 URL_LOADED = "_url_loaded"
 URL_ERRORS = "_url_errors"
 RUN_PARAM = "run"
+# Classroom links (TF Playground's "hide" idea): ?hide=lr,optimizer hides controls,
+# ?lock=1 freezes the preset. Kept for the whole session and in every rewritten URL.
+HIDE_PARAM, LOCK_PARAM = "hide", "lock"
+CHOICE_FIELDS = ("dataset", "activation", "init", "optimizer", "scheduler", "length_unit")
+CLASSROOM_KEY = "_classroom"
 
 INIT_HELP = {
     "xavier_uniform": "U(±√(6/(fan_in+fan_out))): keeps activation variance stable (Glorot).",
@@ -61,16 +67,53 @@ def load_from_url() -> None:
         return
     st.session_state[URL_LOADED] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    if not any(k in RunConfig.field_names() for k in params):
-        return
-    config, errors = RunConfig.from_query(params)
+    errors = _load_classroom(params)
+    if any(k in RunConfig.field_names() for k in params):
+        config, parse_errors = RunConfig.from_query(params)
+        errors += parse_errors
+        # A select box cannot show an unknown option: name it and use the default.
+        # (Bad numbers stay, and are explained next to their box.)
+        default = RunConfig()
+        for err in config.validate():
+            if err.field in CHOICE_FIELDS:
+                errors.append(err)
+                config = config.replace(**{err.field: getattr(default, err.field)})
+        runtime.set_config(config)
     st.session_state[URL_ERRORS] = errors
-    runtime.set_config(config)
+
+
+def _load_classroom(params: dict) -> list[ConfigError]:
+    hide_raw = ",".join(params.get(HIDE_PARAM, []))
+    names = [n.strip() for n in hide_raw.split(",") if n.strip()]
+    known = set(RunConfig.field_names()) | {"sidebar"}
+    unknown = [n for n in names if n not in known]
+    lock = (params.get(LOCK_PARAM) or ["0"])[-1].strip().lower() in ("1", "true", "yes")
+    st.session_state[CLASSROOM_KEY] = {"hide": frozenset(n for n in names if n in known),
+                                       "lock": lock}
+    if unknown:
+        return [ConfigError(HIDE_PARAM, "no such control: " + ", ".join(n[:30] for n in unknown))]
+    return []
+
+
+def classroom() -> tuple[frozenset[str], bool]:
+    """(hidden field names, locked) from the link this session was opened with."""
+    c = st.session_state.get(CLASSROOM_KEY) or {}
+    return c.get("hide", frozenset()), c.get("lock", False)
+
+
+def classroom_query(hidden: frozenset[str] | set[str], locked: bool) -> dict[str, str]:
+    q = {}
+    if hidden:
+        q[HIDE_PARAM] = ",".join(sorted(hidden))
+    if locked:
+        q[LOCK_PARAM] = "1"
+    return q
 
 
 def sync_url(config: RunConfig, run_id: str | None = None) -> None:
     """Mirror the config (and the attached run) into the address bar, if it changed."""
     wanted = config.to_query()
+    wanted.update(classroom_query(*classroom()))
     if run_id:
         wanted[RUN_PARAM] = run_id
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
@@ -122,8 +165,19 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
     show = lambda name: name not in hidden  # noqa: E731 - reads better inline
     sb = st.sidebar
     sb.header(title)
+    if "sidebar" in hidden:          # a classroom link that hides every control
+        for err in st.session_state.pop(URL_ERRORS, []):
+            sb.warning(f"The link's value for **{err.field}** was ignored: "
+                       f"{md_escape(err.reason)}.")
+        sb.markdown(f"**Exercise**: {md_escape(config.short_label())} on "
+                    f"{md_escape(DATASETS[config.dataset].label if config.dataset in DATASETS else config.dataset)}.")
+        _show_errors(config.validate(), {}, sb)
+        return config
     for err in st.session_state.pop(URL_ERRORS, []):
-        sb.warning(f"The link's value for **{err.field}** was ignored: {err.reason}.")
+        sb.warning(f"The link's value for **{err.field}** was ignored: {md_escape(err.reason)}.")
+    if locked:
+        sb.info("This exercise's settings are fixed by the link you opened.",
+                icon=":material/lock:")
 
     def number(name: str, label: str, **kw) -> None:
         if show(name):
@@ -238,8 +292,8 @@ def _show_errors(errors: list[ConfigError], slots: dict, sb) -> None:
     for err in errors:
         slot = slots.get(err.field)
         if slot is not None:
-            slot.error(err.reason, icon=":material/error:")
+            slot.error(md_escape(err.reason), icon=":material/error:")
         else:
             orphans.append(err)
     for err in orphans:  # a hidden or dataset-irrelevant field: still say it
-        sb.error(f"**{err.field}**: {err.reason}")
+        sb.error(f"**{md_escape(err.field)}**: {md_escape(err.reason)}")

@@ -12,21 +12,43 @@ import uuid
 import streamlit as st
 
 from playground.config import RunConfig
-from playground.registry import RunRegistry
+from playground.registry import Limits, RunRegistry
 
 CONFIG_KEY = "run_config"
 SESSION_KEY = "session_id"
 
 
+_live: list[RunRegistry] = []   # the registry in service, for release callbacks
+
+
 @st.cache_resource(show_spinner=False)
 def registry() -> RunRegistry:
-    return RunRegistry()
+    # Limits can be tuned per deployment: PLAYGROUND_MAX_CONCURRENT=4, ...
+    reg = RunRegistry(Limits.from_env())
+    _live[:] = [reg]
+    return reg
+
+
+def _release(owner: str) -> None:
+    # Never create a registry here: this also runs while caches are being cleared.
+    for reg in _live:
+        reg.release(owner)
+
+
+@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
+def _session_owner(owner: str) -> str:
+    """A per-session resource whose release (tab closed, or connection lost) tells the
+    registry; its runs are then paused after a grace period and stopped after the TTL,
+    never killed on the spot, because a network blip also releases it."""
+    return owner
 
 
 def session_id() -> str:
     if SESSION_KEY not in st.session_state:
         st.session_state[SESSION_KEY] = uuid.uuid4().hex[:12]
-    return st.session_state[SESSION_KEY]
+    sid = st.session_state[SESSION_KEY]
+    _session_owner(sid)
+    return sid
 
 
 def get_config() -> RunConfig:

@@ -35,7 +35,9 @@ def render() -> None:
     if handoff and "config" in handoff:
         runtime.set_config(handoff["config"])
 
-    config = controls.config_sidebar()
+    controls.load_from_url()
+    hidden, locked = controls.classroom()
+    config = controls.config_sidebar(hidden=hidden, locked=locked)
     errors = config.validate()
     run_id = _attached_run(reg, sid)
     if handoff and handoff.get("start") and not errors:
@@ -56,6 +58,8 @@ def render() -> None:
     _maths(config)
     if snap is not None:
         _downloads(reg, run_id)
+    if not locked:
+        _share(config)
     controls.sync_url(config, run_id)
 
 
@@ -364,3 +368,24 @@ def _downloads(reg, run_id: str) -> None:
                             key="dl_weights", on_click="ignore",
                             help="The latest weights as a state dict: "
                                  "torch.load(path, weights_only=True).")
+
+
+# ---------------------------------------------------------------------- share
+def _share(config: RunConfig) -> None:
+    """The link that reproduces this setup, and a classroom version of it."""
+    with st.expander("Share this setup", icon=":material/share:"):
+        base = (st.context.url or "").split("?")[0]
+        query = "&".join(f"{k}={v}" for k, v in config.to_query().items())
+        st.markdown("**This exact setup** (the address bar always holds it too):")
+        st.code(f"{base}?{query}", language=None)
+        st.markdown("**As a classroom exercise**: hide the controls students should not "
+                    "touch, or lock them all.")
+        cols = st.columns([3, 1])
+        hide = cols[0].multiselect(
+            "Hide these controls", ["sidebar", *RunConfig.field_names()], key="share_hide",
+            help="'sidebar' hides every control and shows a one-line summary instead.")
+        lock = cols[1].checkbox("Lock the rest", key="share_lock",
+                                help="Students see the settings but cannot change them.")
+        extra = controls.classroom_query(set(hide), lock)
+        tail = "".join(f"&{k}={v}" for k, v in extra.items())
+        st.code(f"{base}?{query}{tail}", language=None)
