@@ -28,10 +28,13 @@ def fmt_duration(seconds: float | None) -> str:
 
 
 def fmt_num(value: float | None, digits: int = 4) -> str:
+    """Short enough for a metric tile: 0.1234, 12.35, 6.12e-04."""
     if value is None:
         return "–"
     if not math.isfinite(value):
         return str(value)
+    if value != 0 and (abs(value) < 0.01 or abs(value) >= 1e5):
+        return f"{value:.2e}"
     return f"{value:.{digits}g}"
 
 
@@ -43,7 +46,8 @@ def status_message(snap: Snapshot) -> None:
         st.info(f"Queued{pos}: every compute slot is busy; it starts as soon as one frees up.",
                 icon=":material/hourglass_top:")
     elif s == Status.RUNNING:
-        st.success(f"Training · {snap.message}", icon=":material/play_circle:")
+        st.success(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
+                   icon=":material/play_circle:")
     elif s == Status.PAUSED:
         st.info(snap.message.capitalize(), icon=":material/pause_circle:")
     elif s == Status.FINISHED:
