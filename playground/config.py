@@ -142,7 +142,7 @@ class RunConfig:
         "Gradient clipping: rescale the gradient when its norm exceeds this. 0 = off."))
     seed: int = field(default=0, metadata=_help(
         "Random seed: same seed = same data, same initial weights, same batch order."))
-    eval_every: int = field(default=25, metadata=_help(
+    eval_every: int = field(default=50, metadata=_help(
         "Measure validation loss and accuracy every this many steps."))
 
     # ------------------------------------------------------------------ helpers
@@ -229,7 +229,7 @@ class RunConfig:
                 bad(name, f"must be a whole number, got {v!r}")
                 return False
             if not lo <= v <= hi:
-                bad(name, f"must be between {lo:,} and {hi:,}, got {v:,}")
+                bad(name, f"must be between {lo:,} and {hi:,}, got {_int_text(v)}")
                 return False
             return True
 
@@ -331,13 +331,24 @@ def _coerce(kind: Any, raw: Any) -> Any:
             raise ValueError(f"expected a whole number, got {text[:40]!r}") from None
     if kind is float:
         if isinstance(raw, (int, float)):
-            return float(raw)
+            try:
+                return float(raw)
+            except OverflowError:  # an int beyond float range (about 1e308)
+                raise ValueError(f"expected a number, got {_int_text(raw)}") from None
         text = str(raw).strip()
         try:
             return float(text)
         except ValueError:
             raise ValueError(f"expected a number, got {text[:40]!r}") from None
     raise TypeError(f"unsupported field type {kind!r}")
+
+
+def _int_text(value: int) -> str:
+    """``1,234`` for ordinary ints; a digit count for huge ones (Python refuses to print
+    ints over 4,300 digits, and nobody wants to read them)."""
+    if value.bit_length() <= 64:
+        return f"{value:,}"
+    return f"a {int(value.bit_length() * 0.30103) + 1:,}-digit number"
 
 
 def _format(value: Any) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.engine import Trainer
+from playground.engine import DIVERGENCE_FACTOR, Trainer
 from playground.history import History
 from playground.slots import ComputeSlots
 
@@ -78,6 +78,7 @@ class Snapshot:
     weights_step: int = 0
     steps_per_epoch: int = 1
     batch_size: int = 1
+    cpu_s: float = 0.0
 
     @property
     def progress(self) -> float:
@@ -123,6 +124,8 @@ class RunWorker(threading.Thread):
         self._val: tuple[float, float] | None = None
         self._test: tuple[float, float] | None = None
         self._rate = 0.0
+        self._cpu_s = 0.0               # CPU time this run's thread spent training
+        self._divergence_floor = 0.0    # set once the trainer exists
         self._rate_mark = (0.0, 0)
         self._weights: dict | None = None
         self._weights_step = 0
@@ -182,6 +185,7 @@ class RunWorker(threading.Thread):
                 weights_step=self._weights_step,
                 steps_per_epoch=t.steps_per_epoch if t else 1,
                 batch_size=t.batch_size if t else self.config.batch_size,
+                cpu_s=self._cpu_s,
             )
 
     def history_view(self, max_points: int = HISTORY_POINTS) -> dict:
@@ -204,6 +208,7 @@ class RunWorker(threading.Thread):
             trainer = Trainer(self.config, task=self._task)
             with self._lock:
                 self.trainer = trainer
+                self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
             self._record_eval(trainer, 0.0)
             self._copy_weights(trainer, 0.0)
             self._loop(trainer)
@@ -256,12 +261,17 @@ class RunWorker(threading.Thread):
     def _burst(self, trainer: Trainer) -> None:
         """Train until a command arrives, the run ends, or requested steps are done."""
         commands = self._commands
-        history = self.history
-        eval_every = self.config.eval_every
-        lock = self._lock
         t_start = time.perf_counter()
         busy0 = self._busy_s
         pace = self.pace if not self._pending_steps else None
+        cpu0 = time.thread_time()
+        try:
+            self._steps_until_command(trainer, commands, pace, t_start, busy0)
+        finally:
+            self._cpu_s += time.thread_time() - cpu0
+
+    def _steps_until_command(self, trainer: Trainer, commands, pace, t_start: float,
+                             busy0: float) -> None:
         paced_from, paced_steps = t_start, 0
         while commands.empty():
             if pace:
@@ -276,30 +286,41 @@ class RunWorker(threading.Thread):
                 paced_steps += 1
             r = trainer.step()
             now = time.perf_counter()
-            busy = busy0 + (now - t_start)
-            with lock:
-                history.train.append((r.step, r.step / trainer.steps_per_epoch, r.examples, busy),
-                                     (r.loss, r.lr))
-                self._last_loss = r.loss
-                self._busy_s = busy
-            reason = trainer.divergence(r.loss)
-            if reason is not None:
-                self._diverge(trainer, r.step, reason)
+            if not self._after_step(trainer, r, busy0 + (now - t_start), now):
                 return
-            if r.step % eval_every == 0 or trainer.finished:
-                self._record_eval(trainer, busy)
-            if now - self._rate_mark[0] >= RATE_WINDOW_S:
-                self._mark_rate(trainer, now)
-            if now - self._weights_time >= WEIGHTS_EVERY_S:
+
+    def _after_step(self, trainer: Trainer, r, busy: float, now: float) -> bool:
+        """Record one finished step: history, divergence, eval, rate, weights, the end.
+
+        False when training must stop here (diverged, finished, or the requested
+        single steps are done). Also used by the Compare page's group runner, which
+        steps its members itself (playground/compare.py)."""
+        with self._lock:
+            self.history.train.append(
+                (r.step, r.step / trainer.steps_per_epoch, r.examples, busy), (r.loss, r.lr))
+            self._last_loss = r.loss
+            self._busy_s = busy
+        # Cheap guard first: every divergence rule needs a loss above 100× chance
+        # (or a NaN), so the usual step skips the full check.
+        reason = None if r.loss <= self._divergence_floor else trainer.divergence(r.loss)
+        if reason is not None:
+            self._diverge(trainer, r.step, reason)
+            return False
+        if r.step % self.config.eval_every == 0 or trainer.finished:
+            self._record_eval(trainer, busy)
+        if now - self._rate_mark[0] >= RATE_WINDOW_S:
+            self._mark_rate(trainer, now)
+        if now - self._weights_time >= WEIGHTS_EVERY_S:
+            self._copy_weights(trainer, now)
+        if trainer.finished:
+            self._finish(trainer)
+            return False
+        if self._pending_steps:
+            self._pending_steps -= 1
+            if self._pending_steps == 0:
                 self._copy_weights(trainer, now)
-            if trainer.finished:
-                self._finish(trainer)
-                return
-            if self._pending_steps:
-                self._pending_steps -= 1
-                if self._pending_steps == 0:
-                    self._copy_weights(trainer, now)
-                    return
+                return False
+        return True
 
     # ------------------------------------------------------------ helpers
     def _drain(self, trainer: Trainer) -> None:
