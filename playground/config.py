@@ -242,7 +242,7 @@ class RunConfig:
 
         dataset_ok = choice("dataset", tuple(DATASETS))
         integer("n_samples", 50, 100_000)
-        number("noise", 0.0, 2.0)
+        number("noise", 0.0, 1.0)
         integer("classes", 2, 5)
         fr_ok = number("val_fraction", 0.05, 0.5) & number("test_fraction", 0.0, 0.5)
         if fr_ok and self.val_fraction + self.test_fraction > 0.8:

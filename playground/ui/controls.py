@@ -28,6 +28,8 @@ RUN_PARAM = "run"
 # ?lock=1 freezes the preset. Kept for the whole session and in every rewritten URL.
 HIDE_PARAM, LOCK_PARAM = "hide", "lock"
 CHOICE_FIELDS = ("dataset", "activation", "init", "optimizer", "scheduler", "length_unit")
+# Fields drawn as sliders: a slider cannot display a value outside its range.
+SLIDER_RANGES = {"noise": (0.0, 1.0), "classes": (2, 5)}
 CLASSROOM_KEY = "_classroom"
 
 INIT_HELP = {
@@ -78,6 +80,11 @@ def load_from_url() -> None:
             if err.field in CHOICE_FIELDS:
                 errors.append(err)
                 config = config.replace(**{err.field: getattr(default, err.field)})
+        for name, (lo, hi) in SLIDER_RANGES.items():
+            value = getattr(config, name)
+            if not lo <= value <= hi:          # also catches NaN
+                errors.append(ConfigError(name, f"must be between {lo} and {hi}, got {value}"))
+                config = config.replace(**{name: getattr(default, name)})
         runtime.set_config(config)
     st.session_state[URL_ERRORS] = errors
 
@@ -160,6 +167,10 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
     for name in RunConfig.field_names():   # keys dropped while another page was shown
         st.session_state.setdefault(_k(name), getattr(config, name))
     st.session_state.setdefault(_k("lr_slider"), _nearest_grid(config.lr))
+    for name, (lo, hi) in SLIDER_RANGES.items():   # e.g. a preset from another page
+        value = st.session_state.get(_k(name))
+        if not (isinstance(value, (int, float)) and lo <= value <= hi):
+            st.session_state[_k(name)] = getattr(RunConfig(), name)
 
     slots: dict[str, st.delta_generator.DeltaGenerator] = {}
     show = lambda name: name not in hidden  # noqa: E731 - reads better inline
