@@ -1,8 +1,10 @@
 """Loss and accuracy curves for one run or several overlaid runs (pure functions).
 
 Input is what :meth:`playground.history.History.view` returns, so the figures are the
-same whether they show a live run, a finished one, or a comparison group. Long
-curves use WebGL (``Scattergl``) and never more points than the view holds.
+same whether they show a live run, a finished one, or a comparison group. Curves are
+downsampled to at most a few thousand points, so plain SVG scatter traces are fast
+enough; WebGL traces would run into the browser's limit on live WebGL contexts when a
+page redraws several charts every half second.
 """
 from __future__ import annotations
 
@@ -85,7 +87,7 @@ def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
             if show_band and "loss_min" in tr:
                 bx, lo, hi = _finite(xs, tr["loss_min"], tr["loss_max"])
                 if len(bx) > 1:
-                    fig.add_trace(go.Scattergl(
+                    fig.add_trace(go.Scatter(
                         x=np.concatenate([bx, bx[::-1]]), y=np.concatenate([hi, lo[::-1]]),
                         fill="toself", fillcolor=hex_to_rgba(c.color, 0.15),
                         line=dict(width=0), hoverinfo="skip", showlegend=False,
@@ -93,14 +95,14 @@ def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
             smooth = ema(tr["loss"], smoothing)
             smooth[~np.isfinite(tr["loss"])] = np.nan   # no line through the blow-up
             sx, sy = _finite(xs, smooth)
-            fig.add_trace(go.Scattergl(
+            fig.add_trace(go.Scatter(
                 x=sx, y=sy, mode="lines", line=dict(color=c.color, width=3),
                 name=f"{c.label} · train", legendgroup=c.label,
                 hovertemplate="train loss %{y:.4f}<extra>" + c.label + "</extra>"))
         ev = c.evals
         if show_val and ev and len(ev.get("step", ())):
             vx, vy = _finite(ev[x], ev["val_loss"])
-            fig.add_trace(go.Scattergl(
+            fig.add_trace(go.Scatter(
                 x=vx, y=vy, mode="lines+markers", marker=dict(size=5),
                 line=dict(color=c.color, width=2.5, dash=VAL_DASH),
                 name=f"{c.label} · validation", legendgroup=c.label,
@@ -136,7 +138,7 @@ def accuracy_figure(curves: list[Curve], x: str = "step", title: str | None =
         if not ev or not len(ev.get("step", ())):
             continue
         ax, ay = _finite(ev[x], ev["val_acc"])
-        fig.add_trace(go.Scattergl(
+        fig.add_trace(go.Scatter(
             x=ax, y=100 * ay, mode="lines+markers", marker=dict(size=5),
             line=dict(color=c.color, width=3), name=c.label,
             hovertemplate="accuracy %{y:.1f}%<extra>" + c.label + "</extra>"))
@@ -151,7 +153,7 @@ def lr_figure(curves: list[Curve], x: str = "step", height: int = 260) -> go.Fig
         if not tr or not len(tr.get("step", ())):
             continue
         lx, ly = _changes_only(*_finite(tr[x], tr["lr"]))
-        fig.add_trace(go.Scattergl(x=lx, y=ly, mode="lines", name=c.label,
+        fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=c.label,
                                    line=dict(color=c.color, width=2.5, shape="hv")))
     return style(fig, "Learning rate", X_AXES[x], "learning rate (log scale)", height,
                  yaxis=dict(type="log"))
