@@ -67,7 +67,8 @@ register(DatasetSpec(
 ))
 
 
-def _cache_key(config) -> tuple:
+def cache_key(config) -> tuple:
+    """What identifies a task: the dataset, the fields it reads, the split and the seed."""
     spec = DATASETS[config.dataset]
     used = tuple(getattr(config, f) for f in spec.uses)
     return (config.dataset, used, config.val_fraction, config.test_fraction, config.seed)
@@ -85,7 +86,7 @@ def load(config) -> TaskData:
     tensors is safe, saves memory with many students on one server, and makes
     "same seed, same data" hold by construction.
     """
-    key = _cache_key(config)
+    key = cache_key(config)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
     if hit is None:
@@ -97,5 +98,5 @@ def load(config) -> TaskData:
     return hit
 
 
-__all__ = ["DATASETS", "DatasetSpec", "Split", "TaskData", "load", "register",
+__all__ = ["DATASETS", "cache_key", "DatasetSpec", "Split", "TaskData", "load", "register",
            "split_indices", "split_sizes"]

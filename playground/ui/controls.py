@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import streamlit as st
 
 from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZER_PARAMS,
@@ -20,7 +19,8 @@ from playground.ui import runtime
 from playground.ui.safe import md_escape
 
 PREFIX = "cfg_"
-LR_GRID = [float(f"{v:.3g}") for v in np.logspace(-5, 1, 61)]  # 10 per decade, 1e-5 … 10
+# Round numbers a teacher would say out loud, six per decade, 1e-5 … 10.
+LR_GRID = [round(m * 10.0 ** e, 12) for e in range(-5, 1) for m in (1, 1.5, 2, 3, 5, 7)] + [10.0]
 URL_LOADED = "_url_loaded"
 URL_ERRORS = "_url_errors"
 RUN_PARAM = "run"
@@ -222,13 +222,19 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
 
     # --------------------------------------------------------------- model
     with sb.expander("Model", expanded=True):
-        number("hidden_layers", "Hidden layers", step=1)
-        number("width", "Units per hidden layer", step=4)
-        if show("activation"):
-            st.selectbox("Activation", ACTIVATIONS, key=_k("activation"), disabled=locked,
-                         help=RunConfig.help("activation"))
-            slots["activation"] = st.empty()
-        number("dropout", "Dropout", step=0.1, format="%.2f")
+        kind = DATASETS[st.session_state[_k("dataset")]].kind \
+            if st.session_state[_k("dataset")] in DATASETS else "points2d"
+        if kind == "tokens":
+            st.caption("Text model: token embeddings averaged (EmbeddingBag) → linear → "
+                       "topics. Only the embedding size applies.")
+        else:
+            number("hidden_layers", "Hidden layers", step=1)
+            number("width", "Units per hidden layer", step=4)
+            if show("activation"):
+                st.selectbox("Activation", ACTIVATIONS, key=_k("activation"), disabled=locked,
+                             help=RunConfig.help("activation"))
+                slots["activation"] = st.empty()
+            number("dropout", "Dropout", step=0.1, format="%.2f")
         if show("init"):
             st.selectbox("Weight initialization", list(INITS), key=_k("init"), disabled=locked,
                          format_func=lambda n: INITS.get(n, n),
@@ -237,9 +243,10 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
             slots["init"] = st.empty()
             if st.session_state[_k("init")] == "normal":
                 number("init_std", "Init σ", step=0.1, format="%.3f")
-        for name in ("embed_dim", "context"):
-            if name in uses:
-                number(name, name.replace("_", " ").capitalize(), step=1)
+        if kind in ("tokens", "chars"):
+            number("embed_dim", "Embedding size", step=1)
+        if "context" in uses:
+            number("context", "Context (previous characters)", step=1)
 
     # ----------------------------------------------------------- optimizer
     with sb.expander("Optimizer", expanded=True):

@@ -18,6 +18,7 @@ from playground.ui import controls, live, runtime
 from playground.worker import Snapshot, Status
 
 RUN_KEY = "train_run_id"
+HANDED_TASK = "train_handed_task"
 APPLIED_LR = "train_applied_lr"
 BOUNDARY_CACHE = "train_boundary"
 BOUNDARY_EVERY_S = 1.0
@@ -34,6 +35,9 @@ def render() -> None:
     handoff = runtime.take_handoff("train")
     if handoff and "config" in handoff:
         runtime.set_config(handoff["config"])
+        # An uploaded dataset cannot live in the URL: keep it for runs of this config.
+        st.session_state[HANDED_TASK] = ((datasets.cache_key(handoff["config"]),
+                                          handoff["task"]) if handoff.get("task") else None)
 
     controls.load_from_url()
     hidden, locked = controls.classroom()
@@ -86,8 +90,10 @@ def _start(reg, sid: str, config: RunConfig, paused: bool = False) -> str | None
     old = st.session_state.get(RUN_KEY)
     if old:
         reg.command(old, "stop")
+    handed = st.session_state.get(HANDED_TASK)
+    task = handed[1] if handed and handed[0] == datasets.cache_key(config) else None
     try:
-        run_id = reg.start(config, owner=sid, start_paused=paused,
+        run_id = reg.start(config, owner=sid, start_paused=paused, task=task,
                            pace=st.session_state.get("_pace", PACES["watch"]))
     except (InvalidConfig, RunLimitError) as exc:
         st.error(str(exc))
@@ -256,9 +262,10 @@ def _live_panel(run_id: str, view: dict) -> None:
 
 def _model_view(snap: Snapshot, view: dict) -> None:
     """Decision boundary for 2D tasks, confusion matrix otherwise (from copied weights)."""
-    if snap.weights is None:
+    worker = runtime.registry().get(snap.run_id)
+    if snap.weights is None or worker is None or worker.trainer is None:
         return
-    task = datasets.load(snap.config)
+    task = worker.trainer.task     # the run's own data (it may be an uploaded file)
     cache = st.session_state.get(BOUNDARY_CACHE)
     key = (snap.run_id, snap.weights_step, view["show_val"])
     fresh = cache is None or cache["run"] != snap.run_id
