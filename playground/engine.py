@@ -80,6 +80,9 @@ class Trainer:
         self.step_count = 0
         self.examples_seen = 0
         self.chance_loss = math.log(max(2, self.task.n_classes))
+        # A badly initialized net (N(0, 1) weights) can *start* far above chance;
+        # divergence is then judged against where it started, not against chance.
+        self.initial_loss: float | None = None
         self.trajectory = Trajectory(self.n_params, self.total_steps)
         self._scheduled = config.scheduler != "none"
         self._current_lr = self.base_lr * self._factor(0)
@@ -106,6 +109,8 @@ class Trainer:
         count, schedule, record. Split out so the Compare page's group runner can compute
         the gradients of several runs in one batched pass and finish each run's step here."""
         lr = self._current_lr
+        if self.initial_loss is None and math.isfinite(value):
+            self.initial_loss = value
         if math.isfinite(value):
             if self.config.clip > 0:
                 torch.nn.utils.clip_grad_norm_(self.params, self.config.clip)
@@ -124,6 +129,12 @@ class Trainer:
         if not math.isfinite(loss):
             return f"the loss became {loss}"
         if loss > DIVERGENCE_FACTOR * self.chance_loss:
+            start = self.initial_loss
+            if start is not None and start > self.chance_loss:
+                if loss > DIVERGENCE_FACTOR * start:
+                    return (f"the loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g}× its "
+                            f"starting level {start:.3g}")
+                return None
             return (f"the loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g}× the "
                     f"chance level {self.chance_loss:.2f}")
         return None

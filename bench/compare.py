@@ -1,0 +1,103 @@
+"""Benchmark: a comparison group against the same runs one after another.
+
+4 runs (digits MLP, batch 64, 2,000 steps each; SGD, SGD + momentum, Adam, RMSprop)
+trained (a) as one comparison group — lockstep, both cores, batched passes where runs
+share a minibatch — and (b) one after another, each as an ordinary run of the app
+(a RunWorker with the whole machine to itself). Both do the same bookkeeping per step
+(history, evaluation every ``eval_every`` steps, weight copies), use one torch thread
+per run, and end with the same number of steps.
+
+Each measurement is repeated (``--repeats``, default 3) in alternation and the best
+time of each is kept, because this machine is shared and a single run can be slowed
+by someone else's job. A short warm-up of both paths comes first (one-time imports
+and allocator growth are not part of either).
+
+Last line: ``compare/sequential wall-time ratio: X.XX`` (target ≤ 0.75).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playground.compare import Group  # noqa: E402
+from playground.config import RunConfig  # noqa: E402
+from playground.registry import configure_torch_threads  # noqa: E402
+from playground.slots import ComputeSlots  # noqa: E402
+from playground.worker import RunWorker, Status  # noqa: E402
+
+OPTIMIZERS = (("sgd", 0.1), ("momentum", 0.05), ("adam", 1e-3), ("rmsprop", 1e-3))
+
+
+def configs(steps: int) -> list[RunConfig]:
+    base = RunConfig(dataset="digits", batch_size=64, length=steps, eval_every=25)
+    return [base.replace(optimizer=o, lr=lr) for o, lr in OPTIMIZERS]
+
+
+def as_group(cfgs: list[RunConfig]) -> float:
+    slots = ComputeSlots(max(1, os.cpu_count() or 1))
+    t0 = time.perf_counter()
+    group = Group(cfgs, [c.optimizer for c in cfgs], slots).start()
+    group.join()
+    elapsed = time.perf_counter() - t0
+    _check(group.snapshots(), cfgs)
+    return elapsed
+
+
+def one_after_another(cfgs: list[RunConfig]) -> float:
+    slots = ComputeSlots(max(1, os.cpu_count() or 1))
+    t0 = time.perf_counter()
+    snaps = []
+    for i, cfg in enumerate(cfgs):
+        worker = RunWorker(f"seq{i}", cfg, slots)
+        worker.start()
+        worker.join()
+        snaps.append(worker.snapshot())
+    elapsed = time.perf_counter() - t0
+    _check(snaps, cfgs)
+    return elapsed
+
+
+def _check(snaps, cfgs) -> None:
+    for s, c in zip(snaps, cfgs):
+        if s.status != Status.FINISHED or s.step != c.length:
+            raise SystemExit(f"run {c.optimizer} ended {s.status.value} at step {s.step}: "
+                             f"{s.message}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    configure_torch_threads()
+    cfgs = configs(args.steps)
+    print(f"{len(cfgs)} runs × {args.steps:,} steps, digits MLP "
+          f"{cfgs[0].hidden_layers}×{cfgs[0].width}, batch {cfgs[0].batch_size}, "
+          f"{os.cpu_count()} cores")
+    warm = configs(100)
+    as_group(warm)
+    one_after_another(warm)
+    group_times, seq_times = [], []
+    for r in range(args.repeats):
+        seq_times.append(one_after_another(cfgs))
+        group_times.append(as_group(cfgs))
+        print(f"repeat {r + 1}: one after another {seq_times[-1]:.2f} s, "
+              f"comparison group {group_times[-1]:.2f} s")
+    best_seq, best_group = min(seq_times), min(group_times)
+    load = os.getloadavg()[0]
+    if load > (os.cpu_count() or 1):
+        print(f"note: load average {load:.1f} on {os.cpu_count()} cores: other jobs share this "
+              "machine, so both timings are inflated and the ratio is only indicative")
+    print(f"best: one after another {best_seq:.2f} s "
+          f"({len(cfgs) * args.steps / best_seq:,.0f} steps/s), comparison group "
+          f"{best_group:.2f} s ({len(cfgs) * args.steps / best_group:,.0f} steps/s)")
+    print(f"compare/sequential wall-time ratio: {best_group / best_seq:.2f}")
+
+
+if __name__ == "__main__":
+    main()

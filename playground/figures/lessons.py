@@ -1,0 +1,210 @@
+"""Figures for the Lessons page: pure functions from an evidence's series to Plotly.
+
+Each lesson key maps to a function returning its figures in reading order. Colors
+follow the house rules: optimizers keep their own color (SGD blue, Adam vermillion)
+and other runs take the run palette in order.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .theme import CLASS_COLORS, hex_to_rgba, optimizer_color, run_color, style
+
+VOWELS = set("aeiou")
+
+
+def _lines(curves: dict[str, tuple[list, list]], title: str, x_title: str, y_title: str,
+           log_y: bool = False, colors: dict[str, str] | None = None) -> go.Figure:
+    fig = go.Figure()
+    for i, (name, (x, y)) in enumerate(curves.items()):
+        color = (colors or {}).get(name, run_color(i))
+        fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines",
+                                 line=dict(color=color, width=3)))
+    style(fig, title, x_title, y_title)
+    if log_y:
+        fig.update_yaxes(type="log")
+    return fig
+
+
+# ----------------------------------------------------------------------- news
+def news_figures(series: dict) -> list[go.Figure]:
+    runs = {k: v for k, v in series.items() if k.startswith("lr ")}
+    acc = _lines({k: (v["epoch"], [a * 100 for a in v["val_accuracy"]]) for k, v in runs.items()},
+                 "Validation accuracy per epoch", "epoch", "validation accuracy (%)")
+    acc.add_hline(y=100 / len(series["confusion"]["classes"]), line_dash="dot",
+                  annotation_text="chance", line_color="#888888")
+    return [acc, confusion_figure(series["confusion"]["matrix"], series["confusion"]["classes"])]
+
+
+def confusion_figure(matrix: list[list[int]], classes: list[str]) -> go.Figure:
+    fig = go.Figure(go.Heatmap(z=matrix, x=classes, y=classes, colorscale="Blues",
+                               text=matrix, texttemplate="%{text}", textfont=dict(size=18),
+                               colorbar=dict(title="headlines"),
+                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    style(fig, "Test set: true vs predicted topic", "predicted topic",
+          "true topic")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def topic_probabilities_figure(probs: list[float], classes: list[str]) -> go.Figure:
+    fig = go.Figure(go.Bar(x=[p * 100 for p in probs], y=classes, orientation="h",
+                           marker_color=CLASS_COLORS[:len(classes)],
+                           text=[f"{p:.0%}" for p in probs], textposition="auto"))
+    style(fig, None, "probability (%)", "topic", height=260)
+    fig.update_xaxes(range=[0, 100])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig
+
+
+# ----------------------------------------------------------------------- names
+def names_figures(series: dict) -> list[go.Figure]:
+    sweep = series["sweep"]
+    fig = go.Figure()
+    fig.add_trace(go.Scattergl(x=sweep["exponent"], y=sweep["loss"], mode="markers",
+                               name="loss after one step", marker=dict(
+                                   size=4, color=hex_to_rgba(run_color(0), 0.35))))
+    fig.add_trace(go.Scatter(x=sweep["exponent"], y=sweep["smoothed"], mode="lines",
+                             name="moving average", line=dict(color=run_color(0), width=3)))
+    style(fig, "LR sweep: one SGD step per learning rate", "log10(learning rate)",
+          "minibatch loss (nats)")
+    train = series["training"]
+    curve = _lines({"validation loss": (train["step"], train["val_loss"])},
+                   "Training at 0.1, then decayed to 0.01", "step", "validation loss (nats)")
+    curve.add_vline(x=train["decay_step"][0], line_dash="dash", line_color="#888888",
+                    annotation_text="lr 0.1 → 0.01")
+    return [fig, curve, embedding_figure(series["embedding"])]
+
+
+def embedding_figure(emb: dict) -> go.Figure:
+    """The 27 characters at their learned 2D embedding; vowels in their own color."""
+    fig = go.Figure()
+    groups = (("vowels", lambda c: c in VOWELS, run_color(1)),
+              ("consonants", lambda c: c not in VOWELS and c != ".", run_color(0)),
+              ("'.' (start/end)", lambda c: c == ".", "#666666"))
+    for name, keep, color in groups:
+        idx = [i for i, c in enumerate(emb["symbol"]) if keep(c)]
+        fig.add_trace(go.Scatter(
+            x=[emb["x"][i] for i in idx], y=[emb["y"][i] for i in idx], mode="markers+text",
+            name=name, text=[emb["symbol"][i] for i in idx], textposition="middle center",
+            textfont=dict(size=16, color="white"), marker=dict(size=30, color=color),
+            hovertemplate="%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"))
+    style(fig, "Learned 2D character embedding", "embedding dimension 1",
+          "embedding dimension 2", height=480)
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+# ----------------------------------------------------------------------- dropout + init
+INIT_COLORS = {"Xavier uniform": run_color(2), "N(0, 1)": run_color(3)}
+
+
+def dropout_figures(series: dict) -> list[go.Figure]:
+    d = series["dropout"]
+    modes = _lines({"model.eval() (dropout off)": (d["step"], d["eval_mode"]),
+                    "model.train() (dropout left on)": (d["step"], d["train_mode"])},
+                   "Same weights, two ways to evaluate", "step", "validation loss (nats)")
+    stats = series["layer_stats"]
+    bars = go.Figure()
+    for name, rows in stats.items():
+        bars.add_trace(go.Bar(x=[r["layer"] for r in rows], y=[r["std"] for r in rows],
+                              name=name, marker_color=INIT_COLORS.get(name),
+                              text=[f"{r['std']:.3g}" for r in rows], textposition="outside"))
+    style(bars, "Activation scale per layer at initialization", "layer (input → output)",
+          "standard deviation (log scale)")
+    bars.update_yaxes(type="log")
+    bars.update_layout(barmode="group", hovermode="closest")
+    c = series["init_curves"]
+    curves = _lines({k: (c["step"], c[k]) for k in ("Xavier uniform", "N(0, 1)")},
+                    "Training from each initialization", "step",
+                    "validation loss (nats, log scale)", log_y=True, colors=INIT_COLORS)
+    return [modes, bars, curves]
+
+
+# ----------------------------------------------------------------------- fundamentals
+def loss_vs_error_figures(series: dict) -> list[go.Figure]:
+    """Loss (log axis) above the count of misclassified examples (linear, zoomed on the
+    second half, where the staircase and the plateau at zero are the whole point)."""
+    c = series["curves"]
+    n = c["n_examples"][0]
+    wrong = [round(e * n) for e in c["train_error"]]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    fig.add_trace(go.Scatter(x=c["step"], y=c["train_loss"], name="cross-entropy",
+                             line=dict(color=run_color(0), width=3)), row=1, col=1)
+    fig.add_trace(go.Scatter(x=c["step"], y=wrong, name="misclassified examples",
+                             line=dict(color=run_color(1), width=3, shape="hv")), row=2, col=1)
+    style(fig, "One run, two measures (training set)", height=560)
+    fig.update_xaxes(title_text="step", row=2, col=1)
+    fig.update_yaxes(title_text="cross-entropy (nats, log)", type="log", row=1, col=1)
+    tail = wrong[len(wrong) // 3:] or wrong
+    fig.update_yaxes(title_text=f"misclassified (of {n:,})", row=2, col=1,
+                     range=[-0.5, max(5, max(tail)) * 1.15])
+    return [fig]
+
+
+def minibatch_figures(series: dict) -> list[go.Figure]:
+    c = series["curves"]
+    fig = go.Figure()
+    fig.add_trace(go.Scattergl(x=c["step"], y=c["minibatch_loss"], name="minibatch loss",
+                               mode="lines", line=dict(color=hex_to_rgba(run_color(0), 0.45),
+                                                       width=1)))
+    fig.add_trace(go.Scatter(x=c["step"], y=c["full_train_loss"], name="full training-set loss",
+                             mode="lines", line=dict(color=run_color(1), width=3)))
+    style(fig, "Minibatch loss scatters around the full loss", "step",
+          "cross-entropy (nats, log scale)")
+    fig.update_yaxes(type="log")
+    diff = [m - f for m, f in zip(c["minibatch_loss"], c["full_train_loss"])]
+    hist = go.Figure(go.Histogram(x=diff, nbinsx=50, marker_color=run_color(0),
+                                  name="minibatch − full"))
+    hist.add_vline(x=0, line_color="#888888", line_dash="dash", annotation_text="no bias")
+    style(hist, "Minibatch loss minus full loss, every step", "difference (nats)",
+          "steps")
+    hist.update_layout(hovermode="closest", showlegend=False)
+    return [fig, hist]
+
+
+def batch_budget_figures(series: dict) -> list[go.Figure]:
+    return [_lines({k: (v["examples"], v["val_loss"]) for k, v in series.items()},
+                   "Same number of training examples", "training examples seen",
+                   "validation loss (nats)")]
+
+
+def lr_range_figures(series: dict) -> list[go.Figure]:
+    return [_lines({k: (v["step"], v["val_loss"]) for k, v in series.items()},
+                   "Three learning rates, same start", "step", "validation loss (nats)")]
+
+
+def sgd_vs_adam_figures(series: dict) -> list[go.Figure]:
+    labels = {"sgd": "SGD", "adam": "Adam"}
+    runs = {k: v for k, v in series.items() if k != "target"}
+    fig = _lines({labels.get(k, k): (v["step"], v["train_loss"]) for k, v in runs.items()},
+                 "Same start, same batches", "step", "training loss (nats, log scale)",
+                 log_y=True, colors={labels[k]: optimizer_color(k) for k in labels})
+    if "target" in series and runs:
+        # A trace, not add_hline: hline annotations land in the wrong place on log axes.
+        steps = [s for r in runs.values() for s in r["step"]]
+        target = series["target"]["loss"][0]
+        fig.add_trace(go.Scatter(x=[min(steps), max(steps)], y=[target, target], mode="lines",
+                                 name=f"target {target:g}",
+                                 line=dict(color="#888888", dash="dot", width=2)))
+    return [fig]
+
+
+FIGURES = {
+    "news": news_figures,
+    "names": names_figures,
+    "dropout_xavier": dropout_figures,
+    "loss_vs_error": loss_vs_error_figures,
+    "minibatch_vs_full": minibatch_figures,
+    "batch_budget": batch_budget_figures,
+    "lr_range": lr_range_figures,
+    "sgd_vs_adam": sgd_vs_adam_figures,
+}
+
+
+def lesson_figures(key: str, series: dict) -> list[go.Figure]:
+    return FIGURES[key](series)

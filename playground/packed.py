@@ -1,0 +1,82 @@
+"""Gradients of several runs in one batched pass, when they are doing the same arithmetic.
+
+Runs of a comparison advance in lockstep. Runs with the same architecture, seed, data
+and batch size then draw *the same minibatch at the same moment*, so their forward and
+backward passes differ only in the weights. A :class:`Pack` stacks those weights
+(``torch.stack`` keeps the autograd link to each run's own parameters), evaluates all
+models at once with ``torch.func.vmap`` and backpropagates the sum of the per-run mean
+losses: each run's ``.grad`` receives exactly the gradient of its own loss. Each run
+then finishes its step with its own optimizer (``Trainer.apply_gradients``).
+
+Why bother: these models are tiny, so a step costs Python and dispatch overhead, not
+arithmetic, and Python holds the GIL. One batched pass for k runs costs about as much
+overhead as one run's pass: that is what lets a group beat running its members one
+after another.
+"""
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn.functional as F
+from torch.func import functional_call, vmap
+
+
+def pack_key(trainer) -> tuple:
+    """Trainers with equal keys can share a batched pass (same model, same batches)."""
+    cfg = trainer.config
+    shapes = tuple((n, tuple(p.shape)) for n, p in trainer.model.named_parameters())
+    return (id(trainer.task), type(trainer.model).__name__, repr(trainer.model), shapes,
+            trainer.batch_size, cfg.seed, len(trainer.task.train))
+
+
+class Pack:
+    """Steps k trainers (same :func:`pack_key`, same step count) with one batched pass."""
+
+    def __init__(self, trainers: list):
+        if len(trainers) < 2:
+            raise ValueError("a pack needs at least two trainers")
+        self.trainers = list(trainers)
+        first = trainers[0]
+        self.task = first.task
+        self.names = [n for n, _ in first.model.named_parameters()]
+        self._params = [dict(t.model.named_parameters()) for t in trainers]
+        # A weightless copy of the architecture to run with the stacked weights.
+        skeleton = copy.deepcopy(first.model).to("meta")
+        skeleton.train()
+        self._forward = vmap(lambda p, inputs: functional_call(skeleton, p, inputs),
+                             in_dims=(0, None), randomness="different")
+
+    def works(self) -> bool:
+        """Dry run on two validation examples with detached copies (no run changes)."""
+        try:
+            inputs, targets = self.task.val.take(torch.arange(min(2, len(self.task.val))))
+            stacked = {n: torch.stack([p[n].detach() for p in self._params]).requires_grad_()
+                       for n in self.names}
+            logits = self._forward(stacked, tuple(inputs))
+            self._losses(logits, targets).sum().backward()
+            return True
+        except Exception:  # any model vmap cannot batch just trains unpacked
+            return False
+
+    def _losses(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        k, b, c = logits.shape
+        per_example = F.cross_entropy(logits.reshape(k * b, c), targets.repeat(k),
+                                      reduction="none")
+        return per_example.view(k, b).mean(1)
+
+    def step(self) -> list:
+        """One step of every trainer; returns their ``StepResult``s in order."""
+        idxs = [t.batches.next() for t in self.trainers]
+        idx = idxs[0]
+        if any(not torch.equal(idx, other) for other in idxs[1:]):
+            # Not in step after all (cannot happen via the group runner): stay correct.
+            return [t.step_on(i) for t, i in zip(self.trainers, idxs)]
+        inputs, targets = self.task.train.take(idx)
+        stacked = {n: torch.stack([p[n] for p in self._params]) for n in self.names}
+        losses = self._losses(self._forward(stacked, tuple(inputs)), targets)
+        for t in self.trainers:
+            t.optimizer.zero_grad(set_to_none=True)
+        losses.sum().backward()
+        values = losses.tolist()
+        return [t.apply_gradients(v, len(idx)) for t, v in zip(self.trainers, values)]
