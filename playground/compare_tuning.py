@@ -11,8 +11,8 @@ choice (lockstep is kept in every mode); only the speed does.
 """
 from __future__ import annotations
 
-TRIAL_S = 0.3       # how long each way is tried
-RETUNE_S = 15.0     # how often the choice is measured again
+TRIAL_S = 0.12      # how long each way is tried
+RETUNE_S = 30.0     # how often the choice is measured again
 
 Mode = tuple[int, bool]     # (lanes, batched)
 
