@@ -22,8 +22,14 @@ UPDATES = {
 }
 
 
-def output_layer(n_hidden: int, width: int, n_classes: int, n_features: int) -> str:
-    last = width if n_hidden else n_features
+def output_layer(n_hidden: int, width: int, n_classes: int, n_features: int,
+                 model_kind: str = "mlp", embed_dim: int = 0, context: int = 0) -> str:
+    if model_kind == "text":
+        last = embed_dim          # the averaged embedding feeds the linear layer
+    elif n_hidden:
+        last = width
+    else:
+        last = context * embed_dim if model_kind == "window" else n_features
     return (rf"z = W_{{out}}\,h + b_{{out}},\quad W_{{out}}\in\mathbb{{R}}^{{{n_classes}\times"
             rf"{last}}}\quad\text{{(one logit per class; no softmax inside the model)}}")
 
@@ -37,6 +43,15 @@ def gradient_note(config) -> str:
     return r",\qquad ".join(parts)
 
 
-def architecture(config, n_features: int, n_classes: int) -> str:
-    sizes = [n_features] + [config.width] * config.hidden_layers + [n_classes]
+def architecture(config, n_features: int, n_classes: int, model_kind: str = "mlp") -> str:
+    """The layer sizes in words, e.g. ``2 → 16 → 16 → 3``."""
+    hidden = [config.width] * config.hidden_layers
+    if model_kind == "text":
+        return (f"{n_features:,}-word vocabulary → mean of {config.embed_dim}-d embeddings "
+                f"(EmbeddingBag) → {n_classes} topics")
+    if model_kind == "window":
+        sizes = [config.context * config.embed_dim] + hidden + [n_classes]
+        return (f"{config.context} characters × {config.embed_dim}-d embedding → "
+                + " → ".join(str(s) for s in sizes))
+    sizes = [n_features] + hidden + [n_classes]
     return " → ".join(str(s) for s in sizes)

@@ -126,16 +126,18 @@ def test_pause_and_step(clean_streamlit):
     assert runtime.registry().snapshot(run_id).step > 1 + snap.steps_per_epoch
 
 
-@pytest.mark.parametrize("dataset", ["digits", "gauss"])
+@pytest.mark.parametrize("dataset", ["digits", "gauss", "news", "names"])
 def test_other_datasets_render_their_model_view(clean_streamlit, dataset):
     at = fresh({"dataset": dataset})
+    preview = " ".join(m.value for m in at.markdown)
+    assert ("EmbeddingBag" in preview) == (dataset == "news")
     at.button(key="btn_start").click().run()
     time.sleep(0.5)
     at.run()
     assert not at.exception
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     titles = " ".join(specs)
-    assert ("confusion" in titles) if dataset == "digits" else ("Decision boundary" in titles)
+    assert ("Decision boundary" in titles) if dataset == "gauss" else ("confusion" in titles)
 
 
 def test_classroom_link_hides_and_locks_controls(clean_streamlit):

@@ -318,7 +318,7 @@ def _preview(config: RunConfig, errors: list) -> None:
             f"**{spec.label}** — {spec.description}\n\n"
             f"- {n_tr:,} training / {n_va:,} validation / {n_te:,} test examples, "
             f"{task.n_classes} classes\n"
-            f"- model: {explain.architecture(config, task.n_features, task.n_classes)}"
+            f"- model: {explain.architecture(config, task.n_features, task.n_classes, task.model_kind)}"
             f" ({config.activation}{f', dropout {config.dropout:g}' if config.dropout else ''})\n"
             f"- {config.short_label()}, {config.length:,} {config.length_unit}\n\n"
             "Press **Start** to train, or **Step** to take a single step.")
@@ -336,7 +336,8 @@ def _maths(config: RunConfig) -> None:
             task = datasets.load(config)
             st.markdown("**Output layer** (no softmax inside the model; the loss applies it):")
             st.latex(explain.output_layer(config.hidden_layers, config.width, task.n_classes,
-                                          task.n_features))
+                                          task.n_features, task.model_kind, config.embed_dim,
+                                          config.context))
         st.markdown(f"**Update rule** ({config.optimizer_label}, η = learning rate):")
         st.latex(explain.gradient_note(config))
         st.latex(explain.UPDATES.get(config.optimizer, ""))
