@@ -164,3 +164,25 @@ def test_link_text_is_shown_escaped(clean_streamlit):
     at = fresh({"optimizer": "[click](http://evil.example)"})
     shown = " ".join([e.value for e in at.error] + [w.value for w in at.warning])
     assert "[click](http" not in shown and "click" in shown
+
+
+def test_an_uploaded_task_handed_over_is_what_the_run_trains_on(clean_streamlit):
+    from playground.data import names as names_data
+
+    cfg = RunConfig(dataset="names", optimizer="sgd", lr=0.1, length=50, batch_size=32)
+    task = names_data.build_task(["anna", "bob", "carla", "dave", "eve", "fred"] * 20, cfg,
+                                 source="my-names.txt")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["handoff_train"] = {"config": cfg, "task": task, "start": True}
+    at.run()
+    run_id = at.session_state["train_run_id"]
+    worker = runtime.registry().get(run_id)
+    deadline = time.monotonic() + 10
+    while worker.trainer is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert worker.trainer.task is task
+    at.button(key="btn_start").click().run()          # a restart keeps the user's data
+    again = runtime.registry().get(at.session_state["train_run_id"])
+    while again.trainer is None and time.monotonic() < deadline + 10:
+        time.sleep(0.05)
+    assert again.trainer.task is task

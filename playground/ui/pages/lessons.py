@@ -13,6 +13,8 @@ import streamlit as st
 
 from playground.figures.lessons import lesson_figures
 from playground.lessons import LESSONS, Lesson
+from playground.data import names as names_data
+from playground.data import text as news_text
 from playground.ui import runtime
 from playground.ui.lesson_extras import news_playground, names_playground, upload_box
 
@@ -45,11 +47,13 @@ def _card(lesson: Lesson) -> None:
         cols = st.columns([1] * (len(lesson.presets) + 1) + [max(1, 4 - len(lesson.presets))])
         for col, (i, preset) in zip(cols, enumerate(lesson.presets)):
             page = PAGE_TITLES.get(preset.page, preset.page)
+            uses_upload = bool(source) and preset.page == "train"
             if col.button(preset.label, key=f"open_{lesson.key}_{i}",
                           help=f"Load this lesson's preset into the {page} page and start it."
-                          + (" (Uses the built-in data, not your upload.)" if source else ""),
+                          + ((" It trains on your file." if uses_upload else
+                              " (Uses the built-in data, not your upload.)") if source else ""),
                           icon=":material/open_in_new:"):
-                _open(preset)
+                _open(preset, source if uses_upload else None, lesson.upload)
         if cols[len(lesson.presets)].button("Show evidence", key=f"evidence_{lesson.key}", type="primary",
                            icon=":material/science:",
                            help=f"Run the measurement behind this claim (about "
@@ -58,13 +62,19 @@ def _card(lesson: Lesson) -> None:
         _evidence_panel(lesson)
 
 
-def _open(preset) -> None:
+def _open(preset, source=None, kind: str | None = None) -> None:
     target = _find_page(preset.page)
     if target is None:
         st.error(f"The {PAGE_TITLES.get(preset.page, preset.page)} page is not part of this "
                  "build yet, so this preset cannot be opened there.")
         return
-    runtime.hand_off(preset.page, **preset.payload)
+    payload = dict(preset.payload)
+    if source is not None and "config" in payload:
+        # The Train page trains on the uploaded file (it cannot travel in the URL).
+        data, file_name = source
+        build = news_text.build_task if kind == "news_csv" else names_data.build_task
+        payload["task"] = build(data, payload["config"], source=file_name)
+    runtime.hand_off(preset.page, **payload)
     if "config" in preset.payload:
         runtime.set_config(preset.payload["config"])
     st.switch_page(target)
