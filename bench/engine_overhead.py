@@ -29,8 +29,8 @@ from playground.models import build_model  # noqa: E402
 from playground.optim import make_optimizer  # noqa: E402
 from playground.registry import Limits, RunRegistry, configure_torch_threads  # noqa: E402
 
-STEPS = 3000
-REPEATS = 3
+STEPS = 2000
+REPEATS = 7
 CASES = {
     "digits MLP 64-64-64-10, batch 64": RunConfig(dataset="digits", hidden_layers=2, width=64,
                                                   activation="relu", batch_size=64,
