@@ -101,9 +101,11 @@ def confusion_figure(counts: np.ndarray, class_names: list[str],
                      title: str = "Validation confusion matrix", height: int = 460) -> go.Figure:
     """Rows = true class, columns = predicted class; cells show counts."""
     total = counts.sum(1, keepdims=True).clip(min=1)
+    # Counts in the cells only while they stay legible (digits yes, 27 letters no).
     fig = go.Figure(go.Heatmap(
         z=counts / total, x=class_names, y=class_names, colorscale="Blues", zmin=0, zmax=1,
-        text=counts, texttemplate="%{text}", colorbar=dict(title="share of row"),
+        text=counts, texttemplate="%{text}" if len(class_names) <= 12 else None,
+        colorbar=dict(title="share of row"),
         hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>"))
     return style(fig, title, "predicted class", "true class", height,
                  yaxis=dict(autorange="reversed", type="category"),
