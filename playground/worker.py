@@ -9,91 +9,24 @@ is kept in both cases.
 """
 from __future__ import annotations
 
-import enum
 import math
 import queue
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
 
 from playground.engine import DIVERGENCE_FACTOR, Trainer
 from playground.history import History
 from playground.slots import ComputeSlots
+# Status and Snapshot live in playground.snapshot; importable from here too.
+from playground.snapshot import ACTIVE, TERMINAL, Snapshot, Status, frozen_view  # noqa: F401
 
-
-class Status(str, enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    PAUSED = "paused"
-    FINISHED = "finished"
-    STOPPED = "stopped"
-    DIVERGED = "diverged"
-    FAILED = "failed"
-
-
-ACTIVE = frozenset({Status.QUEUED, Status.RUNNING, Status.PAUSED})
-TERMINAL = frozenset({Status.FINISHED, Status.STOPPED, Status.DIVERGED, Status.FAILED})
 
 # How often (wall seconds) the worker copies weights for the decision boundary and
 # other read-only views: often enough to look live, rarely enough to cost nothing.
 WEIGHTS_EVERY_S = 0.4
 RATE_WINDOW_S = 1.0
 HISTORY_POINTS = 2000
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """An immutable picture of a run, cheap to take and safe to keep."""
-
-    run_id: str
-    config: Any
-    owner: str
-    status: Status
-    step: int
-    total_steps: int
-    epoch: float
-    examples: int
-    lr: float
-    last_loss: float | None
-    val_loss: float | None
-    val_acc: float | None
-    test_loss: float | None
-    test_acc: float | None
-    steps_per_sec: float
-    eta_s: float | None
-    elapsed_s: float
-    message: str
-    hint: str
-    diverged_at: int | None
-    queue_position: int | None
-    created: float
-    n_params: int
-    memory_bytes: int
-    history: dict = field(repr=False)
-    weights: dict | None = field(default=None, repr=False)
-    weights_step: int = 0
-    steps_per_epoch: int = 1
-    batch_size: int = 1
-    cpu_s: float = 0.0
-
-    @property
-    def progress(self) -> float:
-        return min(1.0, self.step / self.total_steps) if self.total_steps else 0.0
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
-
-
-def _frozen(view: dict) -> dict:
-    for series in view.values():
-        for arr in series.values():
-            arr.setflags(write=False)
-    return view
 
 
 class RunWorker(threading.Thread):
@@ -165,7 +98,7 @@ class RunWorker(threading.Thread):
             total = t.total_steps if t else 0
             rate = self._rate if self.status == Status.RUNNING else 0.0
             eta = (total - step) / rate if rate > 0 and total > step else None
-            view = _frozen(self.history.view(max_points))
+            view = frozen_view(self.history.view(max_points))
             return Snapshot(
                 run_id=self.run_id, config=self.config, owner=self.owner,
                 status=self.status, step=step, total_steps=total,

@@ -301,6 +301,11 @@ def _preview(config: RunConfig, errors: list) -> None:
         return
     task = datasets.load(config)
     n_tr, n_va, n_te = len(task.train), len(task.val), len(task.test)
+    model_ok = not any(e.field in ("hidden_layers", "width", "embed_dim", "context")
+                       for e in errors)
+    model_text = (explain.architecture(config, task.n_features, task.n_classes,
+                                       task.model_kind)
+                  if model_ok else "fix the model settings marked in the sidebar")
     left, right = st.columns([1.25, 1])
     with right:
         if task.kind == "points2d":
@@ -318,7 +323,7 @@ def _preview(config: RunConfig, errors: list) -> None:
             f"**{spec.label}** — {spec.description}\n\n"
             f"- {n_tr:,} training / {n_va:,} validation / {n_te:,} test examples, "
             f"{task.n_classes} classes\n"
-            f"- model: {explain.architecture(config, task.n_features, task.n_classes, task.model_kind)}"
+            f"- model: {model_text}"
             f" ({config.activation}{f', dropout {config.dropout:g}' if config.dropout else ''})\n"
             f"- {config.short_label()}, {config.length:,} {config.length_unit}\n\n"
             "Press **Start** to train, or **Step** to take a single step.")
