@@ -213,6 +213,13 @@ class RunRegistry:
         with self._lock:
             self._released.setdefault(owner, time.monotonic())
 
+    def watched_sessions(self) -> int:
+        """How many connected sessions have a live run (pages poll less when many do)."""
+        with self._lock:
+            released = set(self._released)
+            owners = {w.owner for w in self._runs.values() if w.status in ACTIVE}
+        return len(owners - released)
+
     def overview(self) -> list[dict]:
         """One row per run for the admin view: no personal data, only random ids."""
         now = time.time()

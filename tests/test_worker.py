@@ -227,3 +227,27 @@ def test_ended_runs_are_bounded_for_the_whole_server():
         assert kept == ids[-3:]
     finally:
         reg.shutdown()
+
+
+def test_pages_poll_less_as_more_sessions_watch_and_never_for_idle_runs():
+    from playground.ui.live import poll_intervals
+
+    reg = RunRegistry(Limits(max_concurrent=1))
+    try:
+        a = reg.start(RunConfig(length=10_000_000), owner="s1")
+        assert wait_until(lambda: reg.snapshot(a).status == Status.RUNNING)
+        running = reg.snapshot(a)
+        assert poll_intervals(running, 1) == (0.5, 0.5)
+        assert poll_intervals(running, 20) == (2.0, 2.0)
+        b = reg.start(RunConfig(length=10), owner="s2")
+        assert wait_until(lambda: reg.snapshot(b).status == Status.QUEUED)
+        status_every, charts_every = poll_intervals(reg.snapshot(b), 2)
+        assert status_every >= 2.0 and charts_every is None       # queued: status only
+        assert reg.watched_sessions() == 2
+        reg.release("s2")
+        assert reg.watched_sessions() == 1
+        reg.command(a, "stop")
+        assert wait_until(lambda: not reg.snapshot(a).active)
+        assert poll_intervals(reg.snapshot(a), 1) == (None, None)
+    finally:
+        reg.shutdown()

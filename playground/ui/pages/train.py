@@ -222,9 +222,10 @@ def _view_options() -> dict:
 def _live_panel(run_id: str, view: dict) -> None:
     reg = runtime.registry()
     snap = reg.snapshot(run_id, with_weights=False)
-    polling = live.POLL_S if snap is not None and snap.active else None
+    status_every, charts_every = live.poll_intervals(snap, reg.watched_sessions())
+    shown_status = snap.status if snap is not None else None
 
-    @st.fragment(run_every=polling)
+    @st.fragment(run_every=status_every)
     def status_panel() -> None:
         s = reg.snapshot(run_id, with_weights=False)
         if s is None:
@@ -234,10 +235,11 @@ def _live_panel(run_id: str, view: dict) -> None:
         live.progress(s)
         smooth = ema(s.history["train"]["loss"], view["smoothing"])
         live.metrics_row(s, float(smooth[-1]) if len(smooth) else None)
-        if polling and not s.active:
-            st.rerun(scope="app")   # the run ended: redraw buttons and stop polling
+        if status_every and s.status != shown_status:
+            # Started, paused or ended: redraw the buttons and choose what to poll.
+            st.rerun(scope="app")
 
-    @st.fragment(run_every=None if view["frozen"] else polling)
+    @st.fragment(run_every=None if view["frozen"] else charts_every)
     def charts_panel() -> None:
         s = reg.snapshot(run_id)
         if s is None:
