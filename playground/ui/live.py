@@ -22,14 +22,15 @@ def poll_intervals(snap: Snapshot | None, sessions: int) -> tuple[float | None, 
     Only a running run's charts change, so only they are redrawn; a queued or paused
     run needs just its status line. With a class on one server every redraw competes
     with training for the same two cores, so periods grow with the number of sessions
-    watching a live run: 0.5 s for a few, 1 s from 5, 2 s from 11.
+    watching a live run: 0.5 s for a few, 1 s from 5, 2 s from 11 (a waiting run's
+    status: every 3 s or more).
     """
     if snap is None or not snap.active:
         return None, None
     scale = 1.0 if sessions <= 4 else 2.0 if sessions <= 10 else 4.0
     if snap.status == Status.RUNNING:
         return POLL_S * scale, POLL_S * scale
-    return max(2.0, POLL_S * scale), None
+    return max(3.0, 1.5 * POLL_S * scale), None
 
 
 def fmt_duration(seconds: float | None) -> str:
