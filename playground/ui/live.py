@@ -23,14 +23,14 @@ def poll_intervals(snap: Snapshot | None, sessions: int) -> tuple[float | None, 
     run needs just its status line. With a class on one server every redraw competes
     with training for the same two cores, so periods grow with the number of sessions
     watching a live run: 0.5 s for a few, 1 s from 5, 2 s from 11 (a waiting run's
-    status: every 3 s or more).
+    status: every 3 s, 5 s for a class).
     """
     if snap is None or not snap.active:
         return None, None
     scale = 1.0 if sessions <= 4 else 2.0 if sessions <= 10 else 4.0
     if snap.status == Status.RUNNING:
         return POLL_S * scale, POLL_S * scale
-    return max(3.0, 1.5 * POLL_S * scale), None
+    return max(3.0, 2.5 * POLL_S * scale), None
 
 
 def fmt_duration(seconds: float | None) -> str:

@@ -225,8 +225,7 @@ def _live_panel(run_id: str, view: dict) -> None:
     status_every, charts_every = live.poll_intervals(snap, reg.watched_sessions())
     shown_status = snap.status if snap is not None else None
 
-    @st.fragment(run_every=status_every)
-    def status_panel() -> None:
+    def status_part() -> None:
         s = reg.snapshot(run_id, with_weights=False)
         if s is None:
             st.warning("This run no longer exists (the server restarted or it was cleared).")
@@ -239,10 +238,14 @@ def _live_panel(run_id: str, view: dict) -> None:
             # Started, paused or ended: redraw the buttons and choose what to poll.
             st.rerun(scope="app")
 
-    @st.fragment(run_every=None if view["frozen"] else charts_every)
-    def charts_panel() -> None:
+    def charts_part() -> None:
         s = reg.snapshot(run_id)
         if s is None:
+            return
+        if s.step == 0:
+            # Nothing to draw yet (a queued run): skip four empty figures, which on a
+            # busy classroom server would cost every other session time.
+            st.caption("The charts appear with the first training step.")
             return
         curve = live.curve_of(s)
         left, right = st.columns([1.25, 1])
@@ -258,8 +261,19 @@ def _live_panel(run_id: str, view: dict) -> None:
         with right:
             st.plotly_chart(lr_figure([curve], view["x"]), key="chart_lr", config=CHART_CONFIG)
 
-    status_panel()
-    charts_panel()
+    if charts_every and not view["frozen"]:
+        # One script run per refresh for status and charts together: on a shared
+        # server every fragment run costs the others time.
+        @st.fragment(run_every=charts_every)
+        def live_panel() -> None:
+            status_part()
+            charts_part()
+
+        live_panel()
+        return
+
+    st.fragment(status_part, run_every=status_every)()   # queued, paused or frozen view
+    st.fragment(charts_part)()
 
 
 def _model_view(snap: Snapshot, view: dict) -> None:
