@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from playground import data as data_registry
 from playground.models import build_model, count_parameters
-from playground.optim import lr_factor, make_optimizer
+from playground.optim import lean_step, lr_factor, make_optimizer
 from playground.trajectory import Trajectory
 
 # Loss above this multiple of the chance-level loss counts as divergence even when
@@ -71,6 +71,8 @@ class Trainer:
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.n_params = count_parameters(self.model)
         self.optimizer = make_optimizer(config, self.params)
+        # The same update without torch.optim's per-call profiler wrapper (~15 µs a step).
+        self._opt_step, self._clear_grads = lean_step(self.optimizer)
         self.batches = BatchOrder(len(self.task.train), config.batch_size, config.seed)
         self.batch_size = self.batches.batch_size
         self.steps_per_epoch = self.batches.steps_per_epoch
@@ -100,7 +102,7 @@ class Trainer:
         inputs, targets = self.task.train.take(idx)
         logits = self.model(*inputs)
         loss = F.cross_entropy(logits, targets)
-        self.optimizer.zero_grad(set_to_none=True)
+        self._clear_grads()
         loss.backward()
         return self.apply_gradients(loss.item(), len(idx))
 
@@ -114,7 +116,7 @@ class Trainer:
         if math.isfinite(value):
             if self.config.clip > 0:
                 torch.nn.utils.clip_grad_norm_(self.params, self.config.clip)
-            self.optimizer.step()
+            self._opt_step()
         self.step_count += 1
         self.examples_seen += n_examples
         if self._scheduled:

@@ -7,7 +7,7 @@ schedule keeps its shape: ``lr(step) = base_lr × factor(step)``.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Callable, Iterable
 
 import torch
 
@@ -85,3 +85,25 @@ def lr_factor(config, step: int, steps_per_epoch: int, total_steps: int) -> floa
 
 def _cos_ramp(a: float, b: float, frac: float) -> float:
     return b + (a - b) * 0.5 * (1.0 + math.cos(math.pi * min(max(frac, 0.0), 1.0)))
+
+
+def lean_step(optimizer: torch.optim.Optimizer) -> tuple[Callable, Callable]:
+    """(step, clear_grads) without torch.optim's per-call profiler/hook wrapper.
+
+    ``Optimizer.step`` is wrapped (functools.wraps) to run step hooks and a profiler
+    record on every call; our optimizers have no hooks, so calling the
+    wrapped function directly does the identical update for ~15 µs less per step.
+    Setting ``.grad = None`` is what ``zero_grad(set_to_none=True)`` does, minus its
+    own profiler record.
+    """
+    raw = getattr(type(optimizer).step, "__wrapped__", None)
+    params = [p for g in optimizer.param_groups for p in g["params"]]
+    hooked = bool(getattr(optimizer, "_optimizer_step_pre_hooks", None)
+                  or getattr(optimizer, "_optimizer_step_post_hooks", None))
+    step = optimizer.step if raw is None or hooked else (lambda: raw(optimizer))
+
+    def clear_grads() -> None:
+        for p in params:
+            p.grad = None
+
+    return step, clear_grads
