@@ -8,7 +8,6 @@ import plotly.io as pio
 import pytest
 import torch
 
-from playground import data
 from playground.config import RunConfig
 from playground.engine import Trainer
 from playground.export import config_json, history_csv, weights_bytes

@@ -20,7 +20,7 @@ from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZERS, SCH
                                ConfigError, InvalidConfig, RunConfig)
 from playground.data import DATASETS
 from playground.data.names import MAX_NAME, NamesFileError, parse_names
-from playground.data.news_csv import CsvFormatError, parse_news_text, read_news_csv
+from playground.data.news_csv import CsvFormatError, read_news_csv
 
 FIELDS = RunConfig.field_names()
 APP = "../app.py"
