@@ -111,9 +111,9 @@ class Trainer:
         count, schedule, record. Split out so the Compare page's group runner can compute
         the gradients of several runs in one batched pass and finish each run's step here."""
         lr = self._current_lr
-        if self.initial_loss is None and math.isfinite(value):
-            self.initial_loss = value
         if math.isfinite(value):
+            if self.initial_loss is None:
+                self.initial_loss = value
             if self.config.clip > 0:
                 torch.nn.utils.clip_grad_norm_(self.params, self.config.clip)
             self._opt_step()

@@ -57,7 +57,7 @@ def render() -> None:
     if snap is None:
         _preview(config, errors)
     else:
-        _live_panel(run_id, view)
+        _live_panel(snap, view)
     run_extras.maths(config)
     if snap is not None:
         run_extras.downloads(reg, run_id)
@@ -218,14 +218,15 @@ def _view_options() -> dict:
 
 
 # ----------------------------------------------------------------- live panel
-def _live_panel(run_id: str, view: dict) -> None:
+def _live_panel(snap: Snapshot, view: dict) -> None:
+    """Status and charts of the attached run; each refresh takes one snapshot and
+    hands it to both parts (a snapshot copies the history under the run's lock)."""
     reg = runtime.registry()
-    snap = reg.snapshot(run_id, with_weights=False)
+    run_id = snap.run_id
     status_every, charts_every = live.poll_intervals(snap, reg.watched_sessions())
-    shown_status = snap.status if snap is not None else None
+    shown_status = snap.status
 
-    def status_part() -> None:
-        s = reg.snapshot(run_id, with_weights=False)
+    def status_part(s: Snapshot | None) -> None:
         if s is None:
             st.warning("This run no longer exists (the server restarted or it was cleared).")
             return
@@ -237,8 +238,7 @@ def _live_panel(run_id: str, view: dict) -> None:
             # Started, paused or ended: redraw the buttons and choose what to poll.
             st.rerun(scope="app")
 
-    def charts_part() -> None:
-        s = reg.snapshot(run_id)
+    def charts_part(s: Snapshot | None) -> None:
         if s is None:
             return
         if s.step == 0:
@@ -265,14 +265,20 @@ def _live_panel(run_id: str, view: dict) -> None:
         # server every fragment run costs the others time.
         @st.fragment(run_every=charts_every)
         def live_panel() -> None:
-            status_part()
-            charts_part()
+            s = reg.snapshot(run_id)
+            status_part(s)
+            charts_part(s)
 
         live_panel()
         return
 
-    st.fragment(status_part, run_every=status_every)()   # queued, paused or frozen view
-    st.fragment(charts_part)()
+    # Queued, paused or frozen view: only the status line polls.
+    @st.fragment(run_every=status_every)
+    def status_panel() -> None:
+        status_part(reg.snapshot(run_id, with_weights=False))
+
+    status_panel()
+    charts_part(reg.snapshot(run_id))
 
 
 def _model_view(snap: Snapshot, view: dict) -> None:
