@@ -31,7 +31,7 @@ from playground import data  # noqa: E402
 from playground.config import RunConfig  # noqa: E402
 from playground.models import build_model  # noqa: E402
 from playground.optim import make_optimizer  # noqa: E402
-from playground.sweep import SweepSettings, fast_optimizer, range_test  # noqa: E402
+from playground.sweep import SweepSettings, range_test  # noqa: E402
 
 START, END, STEPS, BATCH = 1e-5, 10.0, 100, 64
 # CPU time of this process: on a shared 2-core machine wall time mostly measures the
@@ -52,9 +52,13 @@ def theirs(cfg: RunConfig, task, seed: int, fused: bool = False
     from torch_lr_finder import LRFinder
 
     model = build_model(cfg, task)
+    # make_optimizer gives the fused kernel ours uses; by default torch-lr-finder gets the
+    # optimizer a user would build (same class and settings, torch's default kernel).
     optimizer = make_optimizer(cfg, model.parameters(), lr=START)
-    if fused:   # hand it the same fused kernel ours uses, to isolate the harness overhead
-        optimizer = fast_optimizer(optimizer)
+    if not fused:
+        settings = {k: v for k, v in optimizer.defaults.items()
+                    if k not in ("fused", "foreach", "differentiable", "capturable")}
+        optimizer = type(optimizer)(model.parameters(), **settings)
     loader = DataLoader(TensorDataset(task.train.x, task.train.y), batch_size=BATCH,
                         shuffle=True, generator=torch.Generator().manual_seed(seed))
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from playground.config import OPTIMIZERS, ConfigError, RunConfig
-from playground.sweep import Part, check_batch, check_lr_range, fast_optimizer, lean_step
+from playground.sweep import Part, check_batch, check_lr_range, lean_step
 
 MAX_POINTS = 30
 MAX_STEPS = 5000
@@ -149,7 +149,7 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
             part = Part(progress, s * len(lrs) + k, n_jobs,
                         f"{OPTIMIZERS[cfg.optimizer]}, seed {seed}: η = {lr:.3g}")
             model.load_state_dict(start)
-            optimizer = fast_optimizer(make_optimizer(trainer.config, trainer.params, lr=lr))
+            optimizer = make_optimizer(trainer.config, trainer.params, lr=lr)
             batches = BatchOrder(len(train), cfg.batch_size, seed)
             model.train()
 

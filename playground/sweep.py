@@ -181,25 +181,6 @@ class SweepCurve:
                 for i, (lr, v, s) in enumerate(zip(self.lrs, self.losses, sm))]
 
 
-def fast_optimizer(optimizer: torch.optim.Optimizer) -> torch.optim.Optimizer:
-    """The same torch.optim class and settings on the same parameters, using torch's
-    fused CPU kernel where it has one (SGD family, Adam, AdamW, Adagrad) or the
-    multi-tensor path otherwise: one kernel per step instead of ~8 small ops per
-    tensor, which is most of a small model's step time. Same maths; results can differ
-    from the single-tensor path in the last bits, never between two sweeps.
-    """
-    defaults = dict(optimizer.defaults)
-    if "fused" in defaults:
-        defaults.update(fused=True, foreach=None)
-    elif "foreach" in defaults:
-        defaults["foreach"] = True
-    params = [p for group in optimizer.param_groups for p in group["params"]]
-    try:
-        return type(optimizer)(params, **defaults)
-    except (RuntimeError, ValueError, TypeError):   # e.g. a dtype the fused kernel lacks
-        return optimizer
-
-
 def run_ramp(step_loss: Callable[[], torch.Tensor], optimizer: torch.optim.Optimizer,
              lrs: np.ndarray, beta: float = 0.98, stop_factor: float = 4.0,
              progress=None, clip: float = 0.0, params=None, on_point=None
@@ -270,7 +251,7 @@ def range_test(config: RunConfig, settings: SweepSettings = SweepSettings(), pro
 
     lrs = settings.lrs()
     beta = settings.smoothing
-    losses, stop, reason = run_ramp(step_loss, fast_optimizer(trainer.optimizer), lrs, beta,
+    losses, stop, reason = run_ramp(step_loss, trainer.optimizer, lrs, beta,
                                     settings.stop_factor, progress, cfg.clip, trainer.params,
                                     on_point)
     return SweepCurve(cfg.optimizer, lrs[:len(losses)], losses, lrs, beta,
