@@ -57,12 +57,7 @@ class MemberRun(RunWorker):
             self._fail(exc)
             return
         self.pack_key = pack_key(trainer)   # fixed for the run's life; repr() is slow
-        with self._lock:
-            self.trainer = trainer
-            if self.status == Status.QUEUED:
-                self.message = "waiting for a compute slot"
-        self._record_eval(trainer, 0.0)
-        self._copy_weights(trainer, 0.0)
+        self._attach(trainer)
 
     def clock_after_next(self, clock: str) -> int:
         t = self.trainer

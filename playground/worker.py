@@ -136,14 +136,20 @@ class RunWorker(threading.Thread):
         return self.history.nbytes() + traj + model
 
     # ------------------------------------------------------------- the thread
+    def _attach(self, trainer: Trainer) -> None:
+        """Make ``trainer`` this run's (also used by the Compare page's members)."""
+        with self._lock:
+            self.trainer = trainer
+            self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
+            if self.status == Status.QUEUED:
+                self.message = "waiting for a compute slot"
+        self._record_eval(trainer, 0.0)
+        self._copy_weights(trainer, 0.0)
+
     def run(self) -> None:
         try:
             trainer = Trainer(self.config, task=self._task)
-            with self._lock:
-                self.trainer = trainer
-                self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
-            self._record_eval(trainer, 0.0)
-            self._copy_weights(trainer, 0.0)
+            self._attach(trainer)
             self._loop(trainer)
         except Exception as exc:  # a worker never dies silently
             with self._lock:
