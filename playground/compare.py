@@ -238,7 +238,7 @@ class Group:
         if self.pace or len(due) < 2:
             return ((1, False),)      # paced or alone: speed does not matter
         lanes = (1, 2) if min(len(self._held), self.max_lanes) >= 2 else (1,)
-        packs = (False, True) if self.pack and self._packable(due) else (False,)
+        packs = (True, False) if self.pack and self._packable(due) else (False,)
         return tuple((n, p) for n in lanes for p in packs)
 
     def _packable(self, due: list[MemberRun]) -> bool:

@@ -13,6 +13,11 @@ from __future__ import annotations
 
 TRIAL_S = 0.12      # how long each way is tried
 RETUNE_S = 30.0     # how often the choice is measured again
+# A way that runs clearly slower than the best one tried so far is dropped early: on a
+# busy 2-core machine two threads can run at half speed, and every trial is real time
+# the user's runs spend in it.
+EARLY_LOOK = 0.25   # fraction of TRIAL_S after which a trial may be cut short
+EARLY_CUT = 0.8     # ...when it runs below this fraction of the best rate so far
 
 Mode = tuple[int, bool]     # (lanes, batched)
 
@@ -34,12 +39,14 @@ class ModeTuner:
             return candidates[0]
         if candidates != self._candidates or (not self._trying and now >= self._next):
             self._candidates = candidates     # what is possible changed: measure again
-            self._trying, self.rates, self._start = list(candidates), {}, None
+            # The last winner first: it sets the bar that lets slow ways be cut short.
+            order = sorted(candidates, key=lambda m: m != self.best)
+            self._trying, self.rates, self._start = order, {}, None
         if not self._trying:
             return self.best if self.best in candidates else candidates[0]
         if self._start is None:
             self._start, self._work = now, 0
-        elif now - self._start >= self.trial_s:
+        elif self._trial_over(now - self._start):
             self.rates[self._trying.pop(0)] = self._work / (now - self._start)
             self._start, self._work = now, 0
             if not self._trying:
@@ -47,6 +54,13 @@ class ModeTuner:
                 self._next = now + self.retune_s
                 return self.best
         return self._trying[0]
+
+    def _trial_over(self, elapsed: float) -> bool:
+        if elapsed >= self.trial_s:
+            return True
+        if elapsed < EARLY_LOOK * self.trial_s or not self.rates:
+            return False
+        return self._work / elapsed < EARLY_CUT * max(self.rates.values())
 
     @property
     def settled(self) -> bool:

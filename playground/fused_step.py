@@ -9,10 +9,13 @@ makes exactly the kernel call torch would make (same kernel, same arguments, so 
 same bits: tested). Hyperparameters (``lr`` above all, which the schedule and the live
 LR slider change) are read from the param groups on every call.
 
-Only the plain configurations are taken over: Adam/AdamW (no amsgrad), SGD (with or
-without momentum/Nesterov) and Adagrad, fused, CPU float32, dense gradients, no hooks,
-nothing maximized. Anything else, and any step where a parameter has no gradient, goes
-through ``Optimizer.step`` as usual.
+RMSprop has no fused kernel; its multi-tensor (``foreach``) update is replayed op for op
+with the lists built once, which saves the same Python.
+
+Only the plain configurations are taken over: fused Adam/AdamW (no amsgrad), SGD (with
+or without momentum/Nesterov) and Adagrad, multi-tensor RMSprop (not centered), CPU
+float32, dense gradients, no hooks, nothing maximized. Anything else, and any step
+where a parameter has no gradient, goes through ``Optimizer.step`` as usual.
 """
 from __future__ import annotations
 
@@ -27,10 +30,16 @@ def direct_step(optimizer: torch.optim.Optimizer, fallback: Callable[[], None]
                 ) -> Callable[[], None] | None:
     """A drop-in for ``fallback`` (the optimizer's own step) or None if not eligible."""
     kind = type(optimizer)
-    if kind not in (torch.optim.Adam, torch.optim.AdamW, torch.optim.SGD, torch.optim.Adagrad):
+    if kind not in (torch.optim.Adam, torch.optim.AdamW, torch.optim.SGD, torch.optim.Adagrad,
+                    torch.optim.RMSprop):
         return None
     for group in optimizer.param_groups:
-        if not group.get("fused") or any(group.get(k) for k in _OPTIONS_WE_DO_NOT_HANDLE):
+        if any(group.get(k) for k in _OPTIONS_WE_DO_NOT_HANDLE):
+            return None
+        if kind is torch.optim.RMSprop:
+            if not group.get("foreach") or group.get("centered"):
+                return None
+        elif not group.get("fused"):
             return None
         if isinstance(group["lr"], torch.Tensor):
             return None
@@ -66,8 +75,9 @@ class DirectFused:
                 self.fallback()         # torch skips gradient-less parameters; so do we
                 return
             grads_per_group.append(grads)
-        for (group, params, state), grads in zip(plan, grads_per_group):
-            self._kernel(group, params, grads, state)
+        with torch.no_grad():   # as in Optimizer.step: the update is not part of any graph
+            for (group, params, state), grads in zip(plan, grads_per_group):
+                self._kernel(group, params, grads, state)
 
     # ---------------------------------------------------------------- internals
     def _prepare(self) -> list[tuple[dict, list, list]] | None:
@@ -83,11 +93,18 @@ class DirectFused:
     def _stateless(self, group: dict) -> bool:
         return isinstance(self.optimizer, torch.optim.SGD) and group["momentum"] == 0
 
+    def _momentum(self, group: dict) -> bool:
+        return group["momentum"] > 0
+
     def _state_lists(self, group: dict, states: list) -> list:
         opt = self.optimizer
         if isinstance(opt, torch.optim.SGD):
             return [] if self._stateless(group) else [[s["momentum_buffer"] for s in states]]
         steps, counter = _shared_steps(states)
+        if isinstance(opt, torch.optim.RMSprop):
+            buffers = ([s["momentum_buffer"] for s in states] if self._momentum(group)
+                       else [])
+            return [[s["square_avg"] for s in states], buffers, counter]
         if isinstance(opt, torch.optim.Adam):       # AdamW is an Adam subclass
             return [[s["exp_avg"] for s in states], [s["exp_avg_sq"] for s in states],
                     steps, counter]
@@ -112,6 +129,8 @@ class DirectFused:
                               lr=group["lr"], dampening=group["dampening"],
                               nesterov=group["nesterov"], maximize=False, is_first_step=False,
                               grad_scale=None, found_inf=None)
+        elif isinstance(opt, torch.optim.RMSprop):
+            _rmsprop(group, params, grads, *state)
         else:
             sums, steps, counter = state
             counter.add_(1)
@@ -119,6 +138,25 @@ class DirectFused:
                                   lr_decay=group["lr_decay"],
                                   weight_decay=group["weight_decay"], eps=group["eps"],
                                   maximize=False, grad_scale=None, found_inf=None)
+
+
+def _rmsprop(group: dict, params: list, grads: list, square_avgs: list, buffers: list,
+             counter: torch.Tensor) -> None:
+    """torch.optim.RMSprop's multi-tensor update (CPU, not centered), op for op."""
+    lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+    counter.add_(1)
+    if group["weight_decay"] != 0:
+        grads = torch._foreach_add(grads, params, alpha=group["weight_decay"])
+    torch._foreach_mul_(square_avgs, alpha)
+    torch._foreach_addcmul_(square_avgs, grads, grads, value=1 - alpha)
+    avg = torch._foreach_sqrt(square_avgs)
+    torch._foreach_add_(avg, eps)
+    if buffers:
+        torch._foreach_mul_(buffers, group["momentum"])
+        torch._foreach_addcdiv_(buffers, grads, avg)
+        torch._foreach_add_(params, buffers, alpha=-lr)
+    else:
+        torch._foreach_addcdiv_(params, grads, avg, value=-lr)
 
 
 def _shared_steps(states: list[dict]) -> tuple[list[torch.Tensor], torch.Tensor]:

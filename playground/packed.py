@@ -12,6 +12,15 @@ Why bother: these models are tiny, so a step costs Python and dispatch overhead,
 arithmetic, and Python holds the GIL. One batched pass for k runs costs about as much
 overhead as one run's pass: that is what lets a group beat running its members one
 after another.
+
+For our MLPs the stacking is done once, not every step: each run's parameters are
+re-homed as slices ``W[i]`` of one stacked leaf tensor ``W`` per layer (the trick
+behind flat-parameter wrappers), so a step needs no ``torch.stack`` forward and no
+un-stacking backward (which cost more than the batching saved); after the backward each
+run's ``.grad`` is its slice of ``W.grad``. The runs' parameters stay their own
+``nn.Parameter`` objects with their own values and optimizers; they merely share
+storage. A pack that finds another pack has since re-homed one of its runs (the group
+changed) re-homes them again before stepping, copying the current values.
 """
 from __future__ import annotations
 
@@ -42,6 +51,8 @@ class Pack:
         self.names = [n for n, _ in first.model.named_parameters()]
         self._params = [dict(t.model.named_parameters()) for t in trainers]
         plan = _mlp_plan(first.model)
+        self._leaves: dict[str, torch.Tensor] | None = None   # the MLP path's stacked W
+        self._mlp = plan is not None
         if plan is not None:
             # Our MLPs: a few batched matmuls for all k runs (far cheaper than vmap).
             self._forward = lambda stacked, inputs: _batched_mlp(plan, stacked, inputs[0])
@@ -65,6 +76,11 @@ class Pack:
             return False
 
     def _losses(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Each run's mean cross-entropy, [k]."""
+        if self._mlp:   # logits come as [k, classes, batch]: see _batched_mlp
+            per_example = F.cross_entropy(logits, targets.expand(len(logits), -1),
+                                          reduction="none")
+            return per_example.mean(1)
         k, b, c = logits.shape
         per_example = F.cross_entropy(logits.reshape(k * b, c), targets.repeat(k),
                                       reduction="none")
@@ -78,14 +94,44 @@ class Pack:
             # Not in step after all (cannot happen via the group runner): stay correct.
             return [t.step_on(i) for t, i in zip(self.trainers, idxs)]
         inputs, targets = self.task.train.take(idx)
-        stacked = {n: torch.stack([p[n] for p in self._params]) for n in self.names}
-        losses = self._losses(self._forward(stacked, tuple(inputs)), targets)
-        for params in self._params:   # what zero_grad(set_to_none=True) does, minus
-            for p in params.values():  # its per-call profiler record
-                p.grad = None
-        losses.sum().backward()
-        values = losses.tolist()
+        if self._mlp:
+            values = self._mlp_gradients(tuple(inputs), targets)
+        else:
+            stacked = {n: torch.stack([p[n] for p in self._params]) for n in self.names}
+            losses = self._losses(self._forward(stacked, tuple(inputs)), targets)
+            for params in self._params:   # what zero_grad(set_to_none=True) does, minus
+                for p in params.values():  # its per-call profiler record
+                    p.grad = None
+            losses.sum().backward()
+            values = losses.tolist()
         return [t.apply_gradients(v, len(idx)) for t, v in zip(self.trainers, values)]
+
+    def _mlp_gradients(self, inputs: tuple, targets: torch.Tensor) -> list[float]:
+        """Losses of all k runs; each run's ``.grad`` is left holding its own gradient."""
+        if self._leaves is None or any(getattr(t, "_packed_by", None) is not self
+                                       for t in self.trainers):
+            self._rehome()
+        leaves = self._leaves
+        for w in leaves.values():
+            w.grad = None
+        losses = self._losses(self._forward(leaves, inputs), targets)
+        losses.sum().backward()
+        for name, w in leaves.items():
+            for params, g in zip(self._params, w.grad.unbind(0)):
+                params[name].grad = g
+        return losses.tolist()
+
+    def _rehome(self) -> None:
+        """Make run i's parameter ``name`` the slice ``W_name[i]`` of one stacked leaf."""
+        with torch.no_grad():
+            leaves = {n: torch.stack([p[n].detach() for p in self._params]) for n in self.names}
+        for name, w in leaves.items():
+            for params, part in zip(self._params, w.unbind(0)):
+                params[name].data = part     # same Parameter object, now stored inside w
+            w.requires_grad_()
+        for t in self.trainers:
+            t._packed_by = self
+        self._leaves = leaves
 
 
 def _mlp_plan(model) -> list | None:
@@ -110,14 +156,28 @@ def _mlp_plan(model) -> list | None:
 
 
 def _batched_mlp(plan: list, stacked: dict, x: torch.Tensor) -> torch.Tensor:
-    """Logits [k, batch, classes] of k MLPs whose weights are stacked along dim 0.
-    The first layer broadcasts the shared minibatch instead of copying it k times."""
+    """Logits of k MLPs whose weights are stacked along dim 0, as [k, classes, batch].
+
+    The first layer broadcasts the shared minibatch instead of copying it k times. The
+    last one puts the classes before the batch: torch's log-softmax over a short last
+    dimension (10 classes) runs row by row, ~8× slower for k·batch rows than over
+    dimension 1 of [k, classes, batch], where it vectorises along the batch.
+    """
     h = x
-    for kind, arg in plan:
+    last = max(i for i, (kind, _) in enumerate(plan) if kind == "linear")
+    for i, (kind, arg) in enumerate(plan):
         if kind == "linear":
             w, b = stacked[arg[0]], stacked[arg[1]]
-            h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2)) if h.dim() == 3 \
-                else torch.matmul(h, w.transpose(1, 2)) + b.unsqueeze(1)
+            if h.dim() == 2:   # the shared input: all k first layers as one matmul
+                k, out, n_in = w.shape
+                h = F.linear(h, w.reshape(k * out, n_in), b.reshape(k * out))
+                h = h.view(len(x), k, out).transpose(0, 1)
+                if i == last:
+                    h = h.transpose(1, 2)
+            elif i == last:
+                h = torch.baddbmm(b.unsqueeze(2), w, h.transpose(1, 2))
+            else:
+                h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))
         elif kind == "act":
             h = arg(h)
         else:

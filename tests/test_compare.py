@@ -148,8 +148,18 @@ def test_mode_tuner_tries_every_mode_then_keeps_the_fastest():
         t += 0.1
     assert set(seen) == set(modes)
     assert tuner.best == (1, True) and seen[-1] == (1, True) and tuner.settled
-    assert tuner.choose(modes, 17.0) == (1, False)     # time to measure again
-    assert tuner.choose(((1, False),), 18.0) == (1, False)
+    # Once a fast way is known, one running at half its speed is dropped early...
+    assert seen.count((2, False)) < 10 and seen.count((1, True)) >= 10
+    # ...and a re-measurement starts with the last winner, which sets that bar at once.
+    assert tuner.choose(modes, 17.0) == (1, True)      # time to measure again
+    seen, t = [], 17.0
+    while not tuner.settled:
+        tuner.done(speed[(mode := tuner.choose(modes, t))] // 10)
+        seen.append(mode)
+        t += 0.1
+    assert tuner.best == (1, True)
+    assert seen.count((2, False)) <= 3 and seen.count((1, False)) <= 4   # cut short
+    assert tuner.choose(((1, False),), 30.0) == (1, False)
 
 
 def test_due_members_picks_the_laggards():

@@ -17,6 +17,8 @@ CASES = {
     "momentum": dict(optimizer="momentum", momentum=0.9),
     "nesterov": dict(optimizer="nesterov", momentum=0.8),
     "adagrad": dict(optimizer="adagrad", weight_decay=0.001),
+    "rmsprop": dict(optimizer="rmsprop"),
+    "rmsprop+momentum+wd": dict(optimizer="rmsprop", momentum=0.9, weight_decay=0.01),
 }
 
 
@@ -60,7 +62,7 @@ def test_direct_kernel_call_matches_torchs_step_bit_for_bit(name):
             assert torch.equal(torch.as_tensor(sa[k][key]), torch.as_tensor(sb[k][key])), key
 
 
-@pytest.mark.parametrize("name", ["adam", "momentum"])
+@pytest.mark.parametrize("name", ["adam", "momentum", "rmsprop"])
 def test_a_parameter_without_gradient_falls_back_to_torchs_step(name):
     cfg = RunConfig(lr=0.01, **CASES[name])
     ours, _, _ = _run(cfg, lean=True, drop_grad_at=10)
@@ -71,7 +73,9 @@ def test_a_parameter_without_gradient_falls_back_to_torchs_step(name):
 
 def test_unsupported_optimizers_keep_torchs_step():
     params = _params(0)
-    assert direct_step(torch.optim.RMSprop(params, lr=0.1), lambda: None) is None
+    assert direct_step(torch.optim.RMSprop(params, lr=0.1, centered=True, foreach=True),
+                       lambda: None) is None
+    assert direct_step(torch.optim.Adadelta(params, lr=0.1), lambda: None) is None
     assert direct_step(torch.optim.Adam(params, lr=0.1, amsgrad=True, fused=True),
                        lambda: None) is None
     assert direct_step(torch.optim.Adam(params, lr=0.1), lambda: None) is None   # not fused
