@@ -15,11 +15,15 @@ What it does (loopback only, stops by itself, a few minutes at most):
    (``/proc/<pid>/status``: ``Threads``, ``VmRSS``) are taken after it.
 3. Opens 20 sessions (one per student) on a link whose run lasts
    (spiral, Adam, lr 0.01, batch 32, 20,000 steps) and clicks **Start** in each.
-4. While all 20 are alive: every session toggles "Log loss axis" several times, at random
-   moments. **Rerun latency**: for a browser, click → the loss chart shows the new axis
-   type *and* the app reports ``data-test-script-state=notRunning`` (what a student waits
-   for); for a websocket client, rerun request sent → ``script_finished`` of that run (the
-   server's share of it). Steps/s per run = growth of its Step metric over the window.
+4. While all 20 are alive, every session clicks several times, at random moments,
+   alternating two kinds of click: toggling "Log loss axis" (a chart option: it reruns
+   the live fragment) and a whole-page rerun (what changing any sidebar control costs).
+   **Rerun latency**: for a browser, click → the loss chart shows the new axis type
+   *and* the app reports ``data-test-script-state=notRunning`` (what a student waits
+   for); for a websocket client, rerun request sent → ``script_finished`` of the first
+   script run that starts after it (the server's share of it). The p50/p95 are over all
+   clicks of both kinds; each kind is also printed on its own. Steps/s per run = growth
+   of its Step metric over the window.
 5. Closes every session, then watches the server for ``session TTL + released stop + 20 s``.
 
 Students are websocket clients speaking Streamlit's own protocol by default (``--clients
@@ -77,6 +81,11 @@ PAUSE_AFTER_S, STOP_AFTER_S, SESSION_TTL_S = 60, 120, 5
 
 
 # ------------------------------------------------------------------ the server
+def percentiles(sorted_ms: list[float]) -> tuple[float, float]:
+    p95 = sorted_ms[min(len(sorted_ms) - 1, int(round(0.95 * (len(sorted_ms) - 1))))]
+    return statistics.median(sorted_ms), p95
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -196,6 +205,9 @@ class Browsers:
     async def toggle(self, h):
         return await toggle_latency(h[1])
 
+    async def page_rerun(self, h):   # the browser bench measures chart toggles only
+        return await toggle_latency(h[1])
+
     async def close(self, h):
         await h[0].close()
 
@@ -218,19 +230,26 @@ class Sockets:
     async def toggle(self, h):
         return await ws_toggle_latency(h)
 
+    async def page_rerun(self, h):
+        return await h.full_run()
+
     async def close(self, h):
         await h.close()
 
 
-async def student(clients, h, clicks: int, latencies: list, failures: list) -> None:
-    for _ in range(clicks):
+async def student(clients, h, clicks: int, latencies: list, failures: list,
+                  by_kind: dict) -> None:
+    for i in range(clicks):
         await asyncio.sleep(random.uniform(0.5, 2.5))   # students do not click in lockstep
+        kind = "chart option" if i % 2 == 0 else "whole page"
         t0 = time.perf_counter()
         try:
-            latencies.append(await clients.toggle(h))
+            took = await (clients.toggle(h) if i % 2 == 0 else clients.page_rerun(h))
         except Exception as exc:  # a timeout is a result too: count the time waited
-            latencies.append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
             failures.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+        latencies.append(took)
+        by_kind.setdefault(kind, []).append(took)
 
 
 async def bench(args) -> int:
@@ -311,9 +330,10 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
     ta = time.perf_counter()
     latencies: list[float] = []
     failures: list[str] = []
+    by_kind: dict[str, list[float]] = {}
     # Bounded: clicks still unanswered after LATENCY_BUDGET_S count as timeouts.
-    tasks = [asyncio.ensure_future(student(clients, h, args.clicks, latencies, failures))
-             for h in handles]
+    tasks = [asyncio.ensure_future(student(clients, h, args.clicks, latencies, failures,
+                                           by_kind)) for h in handles]
     _, late = await asyncio.wait(tasks, timeout=LATENCY_BUDGET_S)
     for t in late:
         t.cancel()
@@ -336,8 +356,10 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
     lat_ms = sorted(x * 1000 for x in latencies)
     if not lat_ms:
         raise SystemExit(f"no latency measured; failures: {failures[:3]}")
-    p50 = statistics.median(lat_ms)
-    p95 = lat_ms[min(len(lat_ms) - 1, int(round(0.95 * (len(lat_ms) - 1))))]
+    p50, p95 = percentiles(lat_ms)
+    for kind, values in sorted(by_kind.items()):
+        k50, k95 = percentiles(sorted(x * 1000 for x in values))
+        print(f"  {kind} clicks: {len(values)}, p50 {k50:.0f} ms, p95 {k95:.0f} ms")
     print(f"rerun latency over {len(lat_ms)} clicks ({args.clients} clients): p50 {p50:.0f} "
           f"ms, p95 {p95:.0f} ms, max {lat_ms[-1]:.0f} ms; {len(failures)} clicks timed out "
           "(counted with the time waited)")

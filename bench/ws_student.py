@@ -19,14 +19,21 @@ class WsStudent:
     fragment's rerun every ``run_every`` seconds (``auto_rerun`` messages), so the server
     does the same work as for a real tab, without a renderer competing for the cores.
 
-    Rerun latency here = request sent → ``script_finished`` of that full run (the server
-    part of what a student waits for; a browser adds its own drawing time)."""
+    A widget the app draws inside a fragment reruns only that fragment, as in the
+    browser: its rerun request carries the fragment's id (learnt from the deltas).
+
+    Rerun latency here = request sent → ``script_finished`` of the first script run that
+    *starts* after it (the server part of what a student waits for; a browser adds its
+    own drawing time). A run already under way when the request arrives (another
+    fragment's poll) finishes first and is not counted as the answer."""
 
     def __init__(self, base: str, path: str):
         self.base, self.query = base, path.lstrip("/?")
         self.ids: dict[str, str] = {}          # widget key -> widget id
         self.states: dict[str, object] = {}    # widget key -> value we hold
         self.fragments: dict[str, float] = {}  # fragment id -> interval (s)
+        self.widget_fragment: dict[str, str] = {}   # widget key -> fragment drawing it
+        self.runs_started = 0
         self.step = None
         self.status = ""
         self.finished = asyncio.Event()
@@ -46,27 +53,37 @@ class WsStudent:
             t.cancel()
         await self.ws.close()
 
-    async def rerun(self, trigger: str | None = None, fragment: str = "") -> None:
+    async def rerun(self, trigger: str | None = None, fragment: str = "",
+                    auto: bool = True) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
         if fragment:
-            cs.fragment_id, cs.is_auto_rerun = fragment, True
+            cs.fragment_id, cs.is_auto_rerun = fragment, auto
         for key, value in self.states.items():
             w = cs.widget_states.widgets.add()
             w.id, w.bool_value = self.ids[key], bool(value)
         if trigger:
             w = cs.widget_states.widgets.add()
             w.id, w.trigger_value = self.ids[trigger], True
-        if not fragment:
+        if not auto or not fragment:
             self.finished.clear()
+            self._answer_after = self.runs_started
         await self.ws.send(msg.SerializeToString())
 
     async def full_run(self, trigger: str | None = None) -> float:
         t0 = time.perf_counter()
         await self.rerun(trigger)
+        await asyncio.wait_for(self.finished.wait(), OPEN_TIMEOUT_S)
+        return time.perf_counter() - t0
+
+    async def change(self, key: str, value) -> float:
+        """Set a widget as a student would; seconds until the server has answered."""
+        self.states[key] = value
+        t0 = time.perf_counter()
+        await self.rerun(fragment=self.widget_fragment.get(key, ""), auto=False)
         await asyncio.wait_for(self.finished.wait(), OPEN_TIMEOUT_S)
         return time.perf_counter() - t0
 
@@ -84,11 +101,16 @@ class WsStudent:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         seen: dict[str, float] = {}         # auto-reruns registered by the current run
+        self._answer_after = 0
+        counted = False                      # does the current run answer a request?
         async for data in self.ws:
             msg = ForwardMsg()
             msg.ParseFromString(data)
             kind = msg.WhichOneof("type")
-            if kind == "auto_rerun":
+            if kind == "new_session":        # a script run (full or fragment) starts
+                self.runs_started += 1
+                counted = self.runs_started > self._answer_after
+            elif kind == "auto_rerun":
                 seen[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
             elif kind == "stop_auto_rerun":
                 self.fragments.clear()
@@ -99,14 +121,15 @@ class WsStudent:
                 # does; a fragment run (3) only re-registers itself; 2 = cut short.
                 if msg.script_finished == 0:
                     self.fragments = seen
-                    self.finished.set()
                 elif msg.script_finished == 3:
                     self.fragments.update(seen)
+                if msg.script_finished in (0, 3) and counted:
+                    self.finished.set()
                 seen = {}
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                self._element(msg.delta.new_element)
+                self._element(msg.delta.new_element, msg.delta.fragment_id)
 
-    def _element(self, el) -> None:
+    def _element(self, el, fragment_id: str = "") -> None:
         kind = el.WhichOneof("type")
         sub = getattr(el, kind)
         if kind == "metric" and sub.label == "Step":
@@ -115,7 +138,9 @@ class WsStudent:
         elif kind == "alert":
             self.status = sub.body
         elif "id" in sub.DESCRIPTOR.fields_by_name and sub.id:
-            self.ids[sub.id.rsplit("-", 1)[-1]] = sub.id
+            key = sub.id.rsplit("-", 1)[-1]
+            self.ids[key] = sub.id
+            self.widget_fragment[key] = fragment_id
 
 
 async def ws_open_and_start(base: str, path: str) -> WsStudent:
@@ -127,5 +152,4 @@ async def ws_open_and_start(base: str, path: str) -> WsStudent:
 
 
 async def ws_toggle_latency(s: WsStudent) -> float:
-    s.states["view_logy"] = not s.states.get("view_logy", False)
-    return await s.full_run()
+    return await s.change("view_logy", not s.states.get("view_logy", False))

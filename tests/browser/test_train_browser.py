@@ -62,3 +62,29 @@ def test_huge_learning_rate_says_diverged_with_a_hint(app_url, page, tmp_path):
     page.get_by_text("Diverged at step").first.wait_for(timeout=30_000)
     assert page.get_by_text("lower the learning rate").first.is_visible()
     page.screenshot(path=str(tmp_path / "train-diverged.png"), full_page=True)
+
+
+LOSS_YAXIS_JS = """() => {
+  const g = document.querySelector('.st-key-chart_loss .js-plotly-plot');
+  return g && g._fullLayout ? g._fullLayout.yaxis.type : null;
+}"""
+
+
+def test_chart_options_apply_while_running_and_while_paused(app_url, page):
+    """Chart options sit in the live fragment: while training they redraw the charts in
+    place; while paused (charts drawn by the whole page) they still take effect."""
+    page.goto(app_url + "/?dataset=spiral&optimizer=adam&lr=0.01&batch_size=32&length=50000")
+    wait_idle(page)
+    page.locator(".st-key-btn_start button").first.click()
+    page.wait_for_function(f"({LOSS_YAXIS_JS})() === 'linear'", timeout=30_000)
+
+    page.locator(".st-key-view_logy label").first.click()
+    page.wait_for_function(f"({LOSS_YAXIS_JS})() === 'log'", timeout=15_000)
+    assert page.get_by_text("Training ·").first.is_visible()
+
+    page.locator(".st-key-btn_pause button").first.click()
+    page.get_by_text("Paused at step").first.wait_for()
+    wait_idle(page)
+    page.locator(".st-key-view_logy label").first.click()
+    page.wait_for_function(f"({LOSS_YAXIS_JS})() === 'linear'", timeout=15_000)
+    page.get_by_text("Paused at step").first.wait_for()

@@ -53,11 +53,10 @@ def render() -> None:
     if snap is not None:
         _apply_live_changes(reg, snap, config)
     _run_buttons(reg, sid, config, errors, snap)
-    view = _view_options()
     if snap is None:
         _preview(config, errors)
     else:
-        _live_panel(snap, view)
+        _live_panel(snap)
     run_extras.maths(config)
     if snap is not None:
         run_extras.downloads(reg, run_id)
@@ -218,15 +217,28 @@ def _view_options() -> dict:
 
 
 # ----------------------------------------------------------------- live panel
-def _live_panel(snap: Snapshot, view: dict) -> None:
-    """Status and charts of the attached run; each refresh takes one snapshot and
-    hands it to both parts (a snapshot copies the history under the run's lock)."""
+def _live_panel(snap: Snapshot) -> None:
+    """View options, status and charts of the attached run, in one fragment.
+
+    The chart options live inside the polling fragment, so changing one reruns only the
+    fragment, not the whole page (sidebar and all): on a classroom server that is most
+    of what students click. Each refresh takes one snapshot and hands it to both the
+    status and the charts (a snapshot copies the history under the run's lock).
+    """
     reg = runtime.registry()
     run_id = snap.run_id
     status_every, charts_every = live.poll_intervals(snap, reg.watched_sessions())
     shown_status = snap.status
+    frozen = bool(st.session_state.get("view_frozen", False))
+    # Live: the fragment redraws the charts. Queued, paused, ended or frozen: it polls
+    # only the status and the charts are drawn once, below it, by the full run.
+    charts_inside = bool(charts_every) and not frozen
+    # Only charts actually drawn below the fragment need a full rerun to follow an option
+    # (a queued run has none yet: the page reruns anyway when it starts).
+    charts_below = not charts_inside and snap.step > 0
+    drawn = {"full_run": True, "view": None}
 
-    def status_part(s: Snapshot | None) -> None:
+    def status_part(s: Snapshot | None, view: dict) -> None:
         if s is None:
             st.warning("This run no longer exists (the server restarted or it was cleared).")
             return
@@ -238,47 +250,46 @@ def _live_panel(snap: Snapshot, view: dict) -> None:
             # Started, paused or ended: redraw the buttons and choose what to poll.
             st.rerun(scope="app")
 
-    def charts_part(s: Snapshot | None) -> None:
-        if s is None:
-            return
-        if s.step == 0:
-            # Nothing to draw yet (a queued run): skip four empty figures, which on a
-            # busy classroom server would cost every other session time.
-            st.caption("The charts appear with the first training step.")
-            return
-        curve = live.curve_of(s)
-        left, right = st.columns([1.25, 1])
-        with left:
-            st.plotly_chart(loss_figure([curve], view["x"], view["smoothing"], view["log_y"]),
-                            key="chart_loss", config=CHART_CONFIG)
-        with right:
-            _model_view(s, view)
-        left, right = st.columns([1.25, 1])
-        with left:
-            st.plotly_chart(accuracy_figure([curve], view["x"]), key="chart_acc",
-                            config=CHART_CONFIG)
-        with right:
-            st.plotly_chart(lr_figure([curve], view["x"]), key="chart_lr", config=CHART_CONFIG)
+    @st.fragment(run_every=charts_every if charts_inside else status_every)
+    def live_area() -> None:
+        view = _view_options()
+        if drawn["full_run"]:
+            drawn["view"] = view
+        elif view["frozen"] != frozen or (charts_below and view != drawn["view"]):
+            # The charts below this fragment were drawn with the old options.
+            st.rerun(scope="app")
+        s = reg.snapshot(run_id, with_weights=charts_inside)
+        status_part(s, view)
+        if charts_inside:
+            _charts(s, view)
 
-    if charts_every and not view["frozen"]:
-        # One script run per refresh for status and charts together: on a shared
-        # server every fragment run costs the others time.
-        @st.fragment(run_every=charts_every)
-        def live_panel() -> None:
-            s = reg.snapshot(run_id)
-            status_part(s)
-            charts_part(s)
+    live_area()
+    drawn["full_run"] = False
+    if not charts_inside:
+        _charts(reg.snapshot(run_id), drawn["view"])
 
-        live_panel()
+
+def _charts(s: Snapshot | None, view: dict) -> None:
+    if s is None:
         return
-
-    # Queued, paused or frozen view: only the status line polls.
-    @st.fragment(run_every=status_every)
-    def status_panel() -> None:
-        status_part(reg.snapshot(run_id, with_weights=False))
-
-    status_panel()
-    charts_part(reg.snapshot(run_id))
+    if s.step == 0:
+        # Nothing to draw yet (a queued run): skip four empty figures, which on a
+        # busy classroom server would cost every other session time.
+        st.caption("The charts appear with the first training step.")
+        return
+    curve = live.curve_of(s)
+    left, right = st.columns([1.25, 1])
+    with left:
+        st.plotly_chart(loss_figure([curve], view["x"], view["smoothing"], view["log_y"]),
+                        key="chart_loss", config=CHART_CONFIG)
+    with right:
+        _model_view(s, view)
+    left, right = st.columns([1.25, 1])
+    with left:
+        st.plotly_chart(accuracy_figure([curve], view["x"]), key="chart_acc",
+                        config=CHART_CONFIG)
+    with right:
+        st.plotly_chart(lr_figure([curve], view["x"]), key="chart_lr", config=CHART_CONFIG)
 
 
 def _model_view(snap: Snapshot, view: dict) -> None:
