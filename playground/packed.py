@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch.func import functional_call, vmap
 
+from playground.packed_mlp import layers_of, losses_and_grads
+
 
 def pack_key(trainer) -> tuple:
     """Trainers with equal keys can share a batched pass (same model, same batches)."""
@@ -53,6 +55,8 @@ class Pack:
         plan = _mlp_plan(first.model)
         self._leaves: dict[str, torch.Tensor] | None = None   # the MLP path's stacked W
         self._mlp = plan is not None
+        # Tanh/ReLU/sigmoid MLPs without dropout: forward and backward by hand.
+        self._by_hand = layers_of(plan) if plan is not None else None
         if plan is not None:
             # Our MLPs: a few batched matmuls for all k runs (far cheaper than vmap).
             self._forward = lambda stacked, inputs: _batched_mlp(plan, stacked, inputs[0])
@@ -112,13 +116,17 @@ class Pack:
                                        for t in self.trainers):
             self._rehome()
         leaves = self._leaves
-        for w in leaves.values():
-            w.grad = None
-        losses = self._losses(self._forward(leaves, inputs), targets)
-        losses.sum().backward()
-        for name, w in leaves.items():
-            for params, g in zip(self._params, w.grad.unbind(0)):
-                params[name].grad = g
+        if self._by_hand is not None:
+            losses, grads = losses_and_grads(self._by_hand, leaves, inputs[0], targets)
+        else:
+            for w in leaves.values():
+                w.grad = None
+            losses = self._losses(self._forward(leaves, inputs), targets)
+            losses.sum().backward()
+            grads = {name: w.grad for name, w in leaves.items()}
+        for name, g in grads.items():
+            for params, part in zip(self._params, g.unbind(0)):
+                params[name].grad = part
         return losses.tolist()
 
     def _rehome(self) -> None:

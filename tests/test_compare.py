@@ -344,3 +344,38 @@ def test_loss_figure_colors_by_optimizer_and_marks_divergence():
     assert np.allclose(acc.data[0].y, [30.0, 80.0])
     with pytest.raises(ValueError, match="x must be"):
         figs.loss_figure(members, x="epochs")
+
+
+@pytest.mark.parametrize("activation,hidden", [("tanh", 2), ("relu", 1), ("sigmoid", 3),
+                                               ("linear", 2), ("tanh", 0)])
+def test_hand_written_pack_pass_matches_autograd(activation, hidden):
+    from playground.packed_mlp import layers_of, losses_and_grads
+    from playground.packed import _mlp_plan
+
+    cfgs = [BASE.replace(optimizer="sgd", activation=activation, hidden_layers=hidden,
+                         seed=s) for s in (0, 1, 2)]    # three different sets of weights
+    trainers = [Trainer(c) for c in cfgs]
+    plan = _mlp_plan(trainers[0].model)
+    layers = layers_of(plan)
+    assert layers is not None and len(layers) == hidden + 1
+    names = [n for n, _ in trainers[0].model.named_parameters()]
+    stacked = {n: torch.stack([dict(t.model.named_parameters())[n].detach() for t in trainers])
+               for n in names}
+    idx = trainers[0].batches.next()
+    (x,), y = trainers[0].task.train.take(idx)
+    losses, grads = losses_and_grads(layers, stacked, x, y)
+    for i, t in enumerate(trainers):
+        loss = torch.nn.functional.cross_entropy(t.model(x), y)
+        t.model.zero_grad()
+        loss.backward()
+        assert losses[i].item() == pytest.approx(loss.item(), rel=1e-5)
+        for n, p in t.model.named_parameters():
+            assert torch.allclose(grads[n][i], p.grad, rtol=1e-4, atol=1e-6), n
+
+
+def test_dropout_and_gelu_packs_use_autograd():
+    from playground.packed_mlp import layers_of
+    from playground.packed import _mlp_plan
+
+    for cfg in (BASE.replace(dropout=0.3), BASE.replace(activation="gelu")):
+        assert layers_of(_mlp_plan(Trainer(cfg).model)) is None
