@@ -11,7 +11,11 @@ from playground.ui import controls
 
 # ---------------------------------------------------------------------- maths
 def maths(config: RunConfig) -> None:
-    with st.expander("Show the maths", icon=":material/function:"):
+    box = st.expander("Show the maths", icon=":material/function:", key="train_maths_open",
+                      on_change="rerun")
+    if not box.open:
+        return   # built only when opened: otherwise every rerun of the page pays for it
+    with box:
         task_ok = not config.validate()
         st.markdown("**Loss**: softmax turns the logits z into probabilities; the training "
                     "loss is the mean cross-entropy over a minibatch B — a noisy but unbiased "
@@ -66,7 +70,11 @@ def downloads(reg, run_id: str) -> None:
 # ---------------------------------------------------------------------- share
 def share(config: RunConfig) -> None:
     """The link that reproduces this setup, and a classroom version of it."""
-    with st.expander("Share this setup", icon=":material/share:"):
+    box = st.expander("Share this setup", icon=":material/share:", key="train_share_open",
+                      on_change="rerun")
+    if not box.open:
+        return   # built only when opened (see maths)
+    with box:
         base = (st.context.url or "").split("?")[0]
         query = "&".join(f"{k}={v}" for k, v in config.to_query().items())
         st.markdown("**This exact setup** (the address bar always holds it too):")

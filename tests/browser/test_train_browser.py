@@ -47,6 +47,15 @@ def test_train_spiral_with_adam_pause_share_and_reload(app_url, page, tmp_path):
     assert "lr" in query and "run" in query
     run_id = query["run"][0]
 
+    page.get_by_text("Share this setup").first.click()   # built when opened
+    link = page.locator("[data-testid=stCode]").first
+    link.wait_for()
+    assert "optimizer=adam" in link.inner_text() and "dataset=spiral" in link.inner_text()
+    wait_idle(page)
+    page.get_by_text("Show the maths").first.click()
+    page.get_by_text("Update rule").first.wait_for()
+    wait_idle(page)
+
     page.reload()
     wait_idle(page)
     page.get_by_text("Paused at step").first.wait_for()
