@@ -7,6 +7,7 @@ the same object.
 """
 from __future__ import annotations
 
+import gc
 import uuid
 
 import streamlit as st
@@ -23,10 +24,30 @@ _live: list[RunRegistry] = []   # the registry in service, for release callbacks
 
 @st.cache_resource(show_spinner=False)
 def registry() -> RunRegistry:
+    _freeze_startup_objects()
     # Limits can be tuned per deployment: PLAYGROUND_MAX_CONCURRENT=4, ...
     reg = RunRegistry(Limits.from_env())
     _live[:] = [reg]
     return reg
+
+
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Exempt everything imported so far from Python's full garbage collections.
+
+    Streamlit, torch and Plotly leave about a million long-lived objects behind; every
+    full (generation-2) collection walked all of them, 0.1–0.3 s with the GIL held, and
+    on a classroom server every session felt that pause as a slow click. They live as
+    long as the process anyway; objects created later are collected as usual. Once per
+    process (tests create many registries).
+    """
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def _release(owner: str) -> None:
