@@ -96,7 +96,8 @@ def lean_step(optimizer: torch.optim.Optimizer) -> tuple[Callable, Callable]:
     record on every call; our optimizers have no hooks, so calling the
     wrapped function directly does the identical update for ~15 µs less per step.
     Where it can, the update skips ``step``'s Python altogether and calls torch's fused
-    kernel itself (:mod:`playground.fused_step`, ~40 µs less). Setting ``.grad = None`` is what ``zero_grad(set_to_none=True)`` does, minus its
+    kernel itself (:mod:`playground.fused_step`, ~40 µs less). Setting ``.grad = None``
+    is what ``zero_grad(set_to_none=True)`` does, minus its
     own profiler record.
     """
     raw = getattr(type(optimizer).step, "__wrapped__", None)
