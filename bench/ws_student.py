@@ -34,6 +34,7 @@ class WsStudent:
         self.fragments: dict[str, float] = {}  # fragment id -> interval (s)
         self.widget_fragment: dict[str, str] = {}   # widget key -> fragment drawing it
         self.runs_started = 0
+        self._answer_after = 0    # the run answering a request is the first one after it
         self.step = None
         self.status = ""
         self.finished = asyncio.Event()
@@ -101,7 +102,6 @@ class WsStudent:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         seen: dict[str, float] = {}         # auto-reruns registered by the current run
-        self._answer_after = 0
         counted = False                      # does the current run answer a request?
         async for data in self.ws:
             msg = ForwardMsg()

@@ -32,6 +32,7 @@ _ACTIVATION_OF = {torch.nn.Tanh: "tanh", torch.nn.Sigmoid: "sigmoid", torch.nn.R
                   torch.nn.Identity: "linear"}
 
 Layer = tuple[str, str, str | None]     # (weight name, bias name, activation after it)
+_MINUS_ONE = torch.full((1, 1, 1), -1.0)   # subtracts the one-hot (expanded, read-only)
 
 
 def layers_of(plan: list) -> list[Layer] | None:
@@ -61,7 +62,7 @@ def losses_and_grads(layers: list[Layer], stacked: dict[str, torch.Tensor], x: t
     b = len(x)
     outs: list[torch.Tensor] = []        # each layer's output, [k, features, batch]
     h = None
-    for i, (w_name, b_name, act) in enumerate(layers):
+    for w_name, b_name, act in layers:
         w, bias = stacked[w_name], stacked[b_name]
         k, n_out, n_in = w.shape
         if h is None:   # the shared input: all k first layers as one matmul
@@ -78,7 +79,7 @@ def losses_and_grads(layers: list[Layer], stacked: dict[str, torch.Tensor], x: t
 
     # ∂(mean cross-entropy)/∂logits = (softmax − one-hot) / batch
     delta = log_p.exp_()
-    delta.scatter_add_(1, index, torch.full((1, 1, 1), -1.0).expand(k, 1, b))
+    delta.scatter_add_(1, index, _MINUS_ONE.expand(k, 1, b))
     delta.mul_(1.0 / b)
     grads: dict[str, torch.Tensor] = {}
     for i in range(len(layers) - 1, -1, -1):
