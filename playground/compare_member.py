@@ -11,6 +11,7 @@ import traceback
 
 from playground.engine import BatchOrder, Trainer
 from playground.packed import pack_key
+from playground.jobs import describe_error
 from playground.slots import ComputeSlots
 from playground.worker import RunWorker, Status
 
@@ -29,8 +30,8 @@ class MemberRun(RunWorker):
 
     # Commands go through the base class's queue; waking the coordinator makes a
     # pause or stop take effect at once even while the whole group is idle.
-    def pause(self) -> None:
-        super().pause()
+    def pause(self, reason: str = "") -> None:
+        super().pause(reason)
         self.group.wake()
 
     def resume(self) -> None:
@@ -89,7 +90,7 @@ class MemberRun(RunWorker):
     def _fail(self, exc: BaseException) -> None:
         with self._lock:
             self.status = Status.FAILED
-            self.message = f"failed: {type(exc).__name__}: {exc}"
+            self.message = f"failed: {describe_error(exc)}"
             self.hint = "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 

@@ -99,6 +99,11 @@ def plan(rows: list[dict], base: RunConfig, length: int | None = None,
         group_base = group_base.replace(length=length)
     if length_unit is not None:
         group_base = group_base.replace(length_unit=length_unit)
+    # The run length is set once for the group: said once, not once per run.
+    once = ("length", "length_unit")
+    for e in group_base.validate():
+        if e.field in once:
+            errors.append(f"Train each run for: {e.reason}.")
     configs = []
     for n, row in enumerate(filled, start=1):
         values = {f: _clean(row.get(f)) for f in FIELDS if not blank(row.get(f))}
@@ -108,7 +113,7 @@ def plan(rows: list[dict], base: RunConfig, length: int | None = None,
                               f"{', '.join(CHOICES[f])}.")
         cfg, bad = RunConfig.from_dict(values, base=group_base)
         for e in bad + cfg.validate():
-            if e.field in CHOICES and e.field in values:
+            if (e.field in CHOICES and e.field in values) or e.field in once:
                 continue   # already reported above in plainer words
             errors.append(f"Run {n} · {TITLES.get(e.field, e.field)}: {e.reason}.")
         configs.append(cfg)

@@ -263,7 +263,12 @@ class RunConfig:
         number("alpha", 0.0, 1.0, hi_open=True)
         number("eps", 0.0, 1.0, lo_open=True)
         number("weight_decay", 0.0, 10.0)
-        if integer("batch_size", 0, 1_000_000) and dataset_ok:
+        # The training-set size comes from the data fields: judged only when all of
+        # them are valid, so no message quotes a size computed from a bad value.
+        sizes_ok = dataset_ok and not any(
+            e.field in ("n_samples", "classes", "val_fraction", "test_fraction", "context")
+            for e in errs)
+        if integer("batch_size", 0, 1_000_000) and sizes_ok:
             try:
                 n_train = DATASETS[self.dataset].train_size(self)
             except Exception:  # sizes are reported by their own fields

@@ -8,13 +8,28 @@ cannot starve everyone else's training on a shared server.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from playground.slots import ComputeSlots
+
+
+log = logging.getLogger(__name__)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A failure in words a user can act on: the message of the errors our code raises
+    on purpose (bad settings, bad data), the exception's name only for the unexpected."""
+    from playground.config import InvalidConfig
+
+    if isinstance(exc, InvalidConfig):
+        return "the setup is not valid: " + "; ".join(str(e) for e in exc.errors)
+    if isinstance(exc, (ValueError, RuntimeError, LookupError)) and str(exc):
+        return str(exc)
+    return f"an unexpected error ({type(exc).__name__}: {exc})"
 
 
 class Cancelled(Exception):
@@ -98,9 +113,9 @@ class Job(threading.Thread):
         except Cancelled:
             self.status = "cancelled"
         except Exception as exc:  # reported, never a silent dead thread
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = describe_error(exc)
             self.status = "failed"
-            self._trace = traceback.format_exc()
+            log.exception("job %s (%s) failed", self.job_id, self.label)
         finally:
             self._slots.leave_queue(self.job_id)
 

@@ -9,6 +9,7 @@ them), up to a bounded number per owner.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -23,6 +24,9 @@ from playground.config import InvalidConfig
 from playground.jobs import Job, JobSnapshot, Progress
 from playground.slots import ComputeSlots
 from playground.worker import ACTIVE, RunWorker, Snapshot, Status
+
+
+log = logging.getLogger(__name__)
 
 
 class RunLimitError(RuntimeError):
@@ -151,6 +155,32 @@ class RunRegistry:
         with self._lock:
             return self._runs.get(run_id)
 
+    def claim(self, run_id: str, owner: str) -> None:
+        """Make ``owner`` (a session id) look after a run and its group, e.g. after a
+        reload (a new session): limits, the reaper and "my runs" lists follow it."""
+        worker = self.get(run_id)
+        if worker is None:
+            raise KeyError(f"no run {run_id!r}")
+        members = worker.group.members if getattr(worker, "group", None) else [worker]
+        with self._lock:
+            self._released.pop(owner, None)
+            for w in members:
+                w.owner = owner
+
+    def group_of(self, run_id: str):
+        """The comparison group a run belongs to, or None for a run of its own."""
+        return getattr(self.get(run_id), "group", None)
+
+    def group(self, group_id: str | None):
+        """The comparison group with this id (while the registry holds its members)."""
+        if not group_id:
+            return None
+        for w in self.runs():
+            group = getattr(w, "group", None)
+            if group is not None and group.group_id == group_id:
+                return group
+        return None
+
     def snapshot(self, run_id: str | None, **kwargs) -> Snapshot | None:
         worker = self.get(run_id)
         return worker.snapshot(**kwargs) if worker else None
@@ -224,14 +254,18 @@ class RunRegistry:
         """One row per run for the admin view: no personal data, only random ids."""
         now = time.time()
         rows = []
+        with self._lock:
+            released = set(self._released)
         for w in self.runs():
             snap = w.snapshot(poll=False, max_points=2, with_weights=False)
             rows.append({
-                "run": w.run_id, "session": w.owner or "–", "status": snap.status.value,
+                "run": w.run_id, "label": snap.label,
+                "group": w.group.group_id if getattr(w, "group", None) else "",
+                "session": w.owner or "–", "status": snap.status.value,
                 "step": snap.step, "of": snap.total_steps, "queue": snap.queue_position,
                 "age_s": round(now - w.created), "memory_kb": round(snap.memory_bytes / 1024),
                 "dataset": w.config.dataset, "optimizer": w.config.optimizer,
-                "disconnected": w.owner in self._released,
+                "disconnected": w.owner in released,
             })
         return rows
 
@@ -268,35 +302,51 @@ class RunRegistry:
         for w in everyone[: max(0, len(everyone) - self.limits.max_ended_total)]:
             self._runs.pop(w.run_id, None)
 
+    def _reap_one(self, w, now: float, released: dict) -> str | None:
+        lim = self.limits
+        idle = now - w.last_polled
+        gone = w.owner in released
+        if gone:
+            idle = min(idle, now - released[w.owner])
+        pause_after = lim.released_pause_after_s if gone else lim.pause_after_s
+        stop_after = lim.released_stop_after_s if gone else lim.stop_after_s
+        if w.status in ACTIVE and idle > stop_after:
+            w.stop()
+            return "stopped"
+        if w.status in (Status.RUNNING, Status.QUEUED) and idle > pause_after:
+            why = "its tab was closed" if gone else f"nobody watched it for {idle:.0f} s"
+            w.pause(f"{why} (press Resume to go on)")
+            return "paused"
+        if gone and w.status not in ACTIVE and idle > lim.forget_released_after_s:
+            with self._lock:
+                self._runs.pop(w.run_id, None)
+            return "forgotten"
+        return None
+
     def _reap_loop(self) -> None:
+        # Nothing a run can throw may end this loop: without it no run on the server is
+        # ever paused, stopped or forgotten again. Log and go on.
         while not self._closed.wait(self.limits.reap_every_s):
-            self.reap()
+            try:
+                self.reap()
+            except Exception:
+                log.exception("the reaper's pass failed; trying again in %.1f s",
+                              self.limits.reap_every_s)
 
     def reap(self, now: float | None = None) -> list[tuple[str, str]]:
         """Pause or stop runs nobody polled recently; returns (run_id, action) pairs."""
         now = time.monotonic() if now is None else now
-        lim = self.limits
         actions = []
         with self._lock:
             released = dict(self._released)
         for w in self.runs():
-            idle = now - w.last_polled
-            gone = w.owner in released
-            if gone:
-                idle = min(idle, now - released[w.owner])
-            pause_after = lim.released_pause_after_s if gone else lim.pause_after_s
-            stop_after = lim.released_stop_after_s if gone else lim.stop_after_s
-            if w.status in ACTIVE and idle > stop_after:
-                w.stop()
-                actions.append((w.run_id, "stopped"))
-            elif w.status in (Status.RUNNING, Status.QUEUED) and idle > pause_after:
-                why = "its tab was closed" if gone else f"nobody watched it for {idle:.0f} s"
-                w.pause(f"{why} (press Resume to go on)")
-                actions.append((w.run_id, "paused"))
-            elif gone and w.status not in ACTIVE and idle > lim.forget_released_after_s:
-                with self._lock:
-                    self._runs.pop(w.run_id, None)
-                actions.append((w.run_id, "forgotten"))
+            try:
+                action = self._reap_one(w, now, released)
+            except Exception:     # one broken run must not spare the others
+                log.exception("could not reap run %s", w.run_id)
+                continue
+            if action:
+                actions.append((w.run_id, action))
         with self._lock:   # owners with nothing left need no bookkeeping
             owners = {w.owner for w in self._runs.values()}
             for owner in [o for o in self._released if o not in owners]:

@@ -56,6 +56,12 @@ class ShortRunSettings:
     def lrs(self) -> np.ndarray:
         return np.logspace(math.log10(self.start_lr), math.log10(self.end_lr), self.points)
 
+    def apply(self, config: RunConfig) -> RunConfig:
+        """The config the short runs really train (batch size override)."""
+        if self.batch_size is None or self.batch_size == config.batch_size:
+            return config
+        return config.replace(batch_size=self.batch_size)
+
 
 @dataclass(frozen=True)
 class ShortRunsResult:
@@ -127,7 +133,7 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
     errors = settings.validate()
     if errors:
         raise ValueError("; ".join(str(e) for e in errors))
-    cfg = config if settings.batch_size is None else config.replace(batch_size=settings.batch_size)
+    cfg = settings.apply(config)
     t0 = time.perf_counter()
     if task is None:   # one split for every seed; the first load of a dataset can be slow
         if progress is not None:

@@ -58,6 +58,8 @@ class Snapshot:
     steps_per_epoch: int = 1
     batch_size: int = 1
     cpu_s: float = 0.0
+    pace: float | None = None       # steps/s cap the run trains at (None = full speed)
+    label: str = ""                 # what legends call it ("Adam lr=0.01 batch=32", "Zeros")
 
     @property
     def progress(self) -> float:

@@ -17,6 +17,7 @@ import traceback
 
 from playground.engine import DIVERGENCE_FACTOR, Trainer
 from playground.history import History
+from playground.jobs import describe_error
 from playground.slots import ComputeSlots
 # Status and Snapshot live in playground.snapshot; importable from here too.
 from playground.snapshot import ACTIVE, TERMINAL, Snapshot, Status, frozen_view  # noqa: F401
@@ -37,6 +38,7 @@ class RunWorker(threading.Thread):
         # viewing preference, not part of the config (results do not depend on it).
         self.pace = pace
         self.run_id, self.config, self.owner = run_id, config, owner
+        self.label = config.short_label()     # a comparison names its members itself
         self._slots = slots
         self._task = task
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
@@ -44,7 +46,8 @@ class RunWorker(threading.Thread):
         self.history = History()
         self.trainer: Trainer | None = None
         self.status = Status.PAUSED if start_paused else Status.QUEUED
-        self.message = "paused before the first step" if start_paused else "waiting to start"
+        self.message = "waiting to start"
+        self._pause_note = ""           # why it was paused ("its tab was closed"), if said
         self.hint = ""
         self.diverged_at: int | None = None
         self.created = time.time()
@@ -100,7 +103,7 @@ class RunWorker(threading.Thread):
             eta = (total - step) / rate if rate > 0 and total > step else None
             view = frozen_view(self.history.view(max_points))
             return Snapshot(
-                run_id=self.run_id, config=self.config, owner=self.owner,
+                run_id=self.run_id, config=self.config, owner=self.owner, label=self.label,
                 status=self.status, step=step, total_steps=total,
                 epoch=t.epoch if t else 0.0, examples=t.examples_seen if t else 0,
                 lr=t.lr if t else self.config.lr, last_loss=self._last_loss,
@@ -109,7 +112,7 @@ class RunWorker(threading.Thread):
                 test_loss=self._test[0] if self._test else None,
                 test_acc=self._test[1] if self._test else None,
                 steps_per_sec=rate, eta_s=eta, elapsed_s=self._busy_s,
-                message=self.message, hint=self.hint, diverged_at=self.diverged_at,
+                message=self._message(step), hint=self.hint, diverged_at=self.diverged_at,
                 queue_position=self._slots.position(self.run_id)
                 if self.status == Status.QUEUED else None,
                 created=self.created, n_params=t.n_params if t else 0,
@@ -118,8 +121,16 @@ class RunWorker(threading.Thread):
                 weights_step=self._weights_step,
                 steps_per_epoch=t.steps_per_epoch if t else 1,
                 batch_size=t.batch_size if t else self.config.batch_size,
-                cpu_s=self._cpu_s,
+                cpu_s=self._cpu_s, pace=self.pace,
             )
+
+    def _message(self, step: int) -> str:
+        """The status sentence, written when read: a paused run that took a few Steps
+        says where it is now, not where it was paused."""
+        if self.status != Status.PAUSED:
+            return self.message
+        where = f"paused at step {step:,}" if step else "paused before the first step"
+        return where + (f": {self._pause_note}" if self._pause_note else "")
 
     def history_view(self, max_points: int = HISTORY_POINTS) -> dict:
         """A consistent copy of the history at any resolution (exports use the full one)."""
@@ -154,7 +165,7 @@ class RunWorker(threading.Thread):
         except Exception as exc:  # a worker never dies silently
             with self._lock:
                 self.status = Status.FAILED
-                self.message = f"failed: {type(exc).__name__}: {exc}"
+                self.message = f"failed: {describe_error(exc)}"
                 self.hint = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         finally:
             self._release_slot()
@@ -279,13 +290,13 @@ class RunWorker(threading.Thread):
                 self._pending_steps = 0
                 if self.status != Status.PAUSED:
                     self.status = Status.PAUSED
-                    self.message = f"paused at step {trainer.step_count:,}" + (
-                        f": {arg}" if arg else "")
+                    self._pause_note = arg or ""
             elif name == "resume":
                 self._pending_steps = 0
                 if self.status == Status.PAUSED:
                     self.status = Status.RUNNING if self._holding_slot else Status.QUEUED
                     self.message = "training"
+                    self._pause_note = ""
             elif name == "step":
                 if self.status == Status.PAUSED:
                     remaining = trainer.total_steps - trainer.step_count

@@ -11,9 +11,9 @@ from playground.config import RunConfig
 
 
 def _page():
-    from playground.ui.pages import compare
+    from playground.ui import shell
 
-    compare.render()
+    shell.main(default="compare")
 
 
 def _app(config: RunConfig | None = None, handoff: dict | None = None) -> AppTest:
@@ -32,8 +32,7 @@ SMALL = RunConfig(dataset="gauss", n_samples=300, hidden_layers=1, width=8, leng
 def _group(at):
     from playground.ui import runtime
 
-    ids = at.session_state["cmp_group"]
-    return runtime.registry().get(ids[0]).group
+    return runtime.registry().group(at.session_state["cmp_group"])
 
 
 def _wait_done(at, timeout=30.0):
@@ -138,25 +137,73 @@ def test_bad_handoff_is_explained(clean_streamlit):
     at = _app(SMALL, {"configs": [SMALL], "labels": ["one"], "start": True}).run()
     assert not at.exception
     assert "needs 2–6 run configs, got 1" in " ".join(e.value for e in at.error)
-    assert "cmp_group" not in at.session_state
+    assert at.session_state["cmp_group"] is None          # no group was started
 
 
-def test_surface_handoff_button(clean_streamlit):
+def test_surface_handoff_draws_the_groups_runs_under_their_own_names(clean_streamlit):
     at = _app(SMALL).run()
+    at.selectbox(key="cmp_preset").set_value("xavier vs zeros vs large normal").run()
+    at.button(key="cmp_load").click().run()
     at.button(key="cmp_start").click().run()
-    _wait_done(at)
+    group = _wait_done(at)
     at.run()
-    button = at.button(key="cmp_to_surface")
-    if button.disabled:
-        assert "not part of this build" in button.help
-        pytest.skip("the Loss surface page is not registered in this build")
-    ids = at.session_state["cmp_group"]
-    button.click().run()
+    labels = [m.label for m in group.members]
+    assert len(set(labels)) == 3 and any("Zeros" in x for x in labels)
+    at.button(key="cmp_to_surface").click().run()
     assert not at.exception
-    # the surface page took the hand-off, or it is still waiting for it
-    handed = at.session_state["handoff_surface"] if "handoff_surface" in at.session_state \
-        else None
-    assert handed is None or handed["run_ids"] == ids
+    assert at.title[0].value == "Loss surface"           # the page switched
+    assert at.session_state["net_runs"] == group.run_ids  # with the group's runs chosen
+    shown = at.multiselect(key="net_runs")
+    for rid, label in zip(group.run_ids, labels):
+        assert label in shown.format_func(rid)
+    from playground.surface.network import capture_run
+    from playground.ui import runtime
+    traces = [capture_run(runtime.registry().get(rid)) for rid in group.run_ids]
+    assert [t.label for t in traces] == labels             # the paths' legend names
+
+
+def test_the_speed_chosen_in_the_setup_is_the_groups_speed(clean_streamlit):
+    at = _app(SMALL.replace(length=100_000)).run()
+    at.select_slider(key="cmp_pace").set_value("Slow (20 steps/s)").run()
+    at.button(key="cmp_start").click().run()
+    group = _group(at)
+    assert group.pace == 20.0
+    time.sleep(0.5)
+    at.run()                                   # the live panel must not override it
+    assert group.pace == 20.0
+    assert at.select_slider(key=f"cmp_live_pace_{group.group_id}").value == "Slow"
+    time.sleep(1.0)
+    assert max(s.step for s in group.snapshots(poll=False)) < 60   # ~20 steps/s, not 3,000
+    # A new group starts at its own chosen speed, not the previous group's slider.
+    at.select_slider(key="cmp_pace").set_value("Watch (100 steps/s)").run()
+    at.button(key="cmp_start").click().run()
+    second = _group(at)
+    assert second is not group and second.pace == 100.0
+    at.run()
+    assert second.pace == 100.0
+    group.stop_all()
+    second.stop_all()
+
+
+def test_the_compare_link_keeps_the_classroom_settings(clean_streamlit):
+    at = AppTest.from_function(_page, default_timeout=60)
+    at.query_params["hide"] = "lr,optimizer"
+    at.query_params["lock"] = "1"
+    at.run()
+    assert not at.exception
+    assert at.query_params["hide"] in ("lr,optimizer", ["lr,optimizer"])
+    assert at.query_params["lock"] in ("1", ["1"])
+    keys = {w.key for w in at.sidebar.number_input}
+    assert "cfg_lr" not in keys and all(w.disabled for w in at.sidebar.number_input)
+    assert not at.button(key="cmp_start").disabled
+
+
+def test_a_run_length_of_zero_is_a_message_not_a_crash(clean_streamlit):
+    at = _app(SMALL.replace(length=0)).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Train each run for" in errors
+    assert at.button(key="cmp_start").disabled
 
 
 def test_a_reload_reattaches_the_group_from_the_url(clean_streamlit):
@@ -169,6 +216,6 @@ def test_a_reload_reattaches_the_group_from_the_url(clean_streamlit):
     fresh.query_params["group"] = group.group_id
     fresh.run()
     assert not fresh.exception
-    assert fresh.session_state["cmp_group"] == group.run_ids
+    assert fresh.session_state["cmp_group"] == group.group_id
     assert all(m.owner == fresh.session_state["session_id"] for m in group.members)
     assert len(fresh.get("plotly_chart")) >= 2

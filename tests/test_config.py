@@ -79,3 +79,12 @@ def test_bad_query_values_are_reported_and_ignored():
 def test_every_field_has_a_tooltip():
     for name in RunConfig.field_names():
         assert len(RunConfig.help(name)) > 15, name
+
+
+def test_a_message_never_comes_from_another_fields_invalid_value():
+    for bad in (RunConfig(val_fraction=1e12), RunConfig(n_samples=-5),
+                RunConfig(test_fraction=-3.0)):
+        text = " ".join(str(e) for e in bad.validate())
+        assert "batch_size" not in text and "training set has only" not in text, text
+    # with valid data settings the batch check still speaks
+    assert any(e.field == "batch_size" for e in RunConfig(batch_size=5000).validate())

@@ -14,9 +14,9 @@ from tests.lesson_evidence import measured
 
 
 def _page():
-    from playground.ui.pages.lessons import render
+    from playground.ui import shell
 
-    render()
+    shell.main(default="lessons")
 
 
 def _app() -> AppTest:
@@ -154,17 +154,8 @@ def test_a_failing_evidence_is_reported(clean_streamlit, monkeypatch):
     assert any("out of coffee" in e.value for e in at.error)
 
 
-def _navigation_app():
-    import streamlit as st
-
-    from playground.ui.pages import lessons, train
-
-    st.navigation([st.Page(lessons.render, title="Lessons", url_path="lessons", default=True),
-                   st.Page(train.render, title="Train", url_path="train")]).run()
-
-
 def test_open_hands_the_preset_to_the_train_page(clean_streamlit):
-    at = AppTest.from_function(_navigation_app, default_timeout=60)
+    at = AppTest.from_function(_page, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     at.button(key="open_news_0").click().run()

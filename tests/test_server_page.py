@@ -17,5 +17,5 @@ def test_server_page_lists_live_runs_without_error(clean_streamlit):
 
 
 def _server_page():
-    from playground.ui.pages import server
-    server.render()
+    from playground.ui import shell
+    shell.main(default="server")

@@ -16,9 +16,9 @@ SMALL = RunConfig(dataset="spiral", n_samples=300, hidden_layers=1, width=8, len
 
 
 def _page():
-    from playground.ui.pages import surface
+    from playground.ui import shell
 
-    surface.render()
+    shell.main(default="surface")
 
 
 def _app() -> AppTest:

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.usefixtures("clean_streamlit")
 
 
 def _page():
-    from playground.ui.pages import sweep
+    from playground.ui import shell
 
-    sweep.render()
+    shell.main(default="sweep")
 
 
 def _app(config: RunConfig | None = None, handoff: dict | None = None) -> AppTest:
@@ -164,3 +164,16 @@ def test_sweep_from_a_live_runs_weights_leaves_the_run_alone():
     after = worker.trainer.model.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert reg.snapshot(run_id).step == 0 and reg.snapshot(run_id).status.value == "paused"
+
+
+def test_a_sweep_batch_bigger_than_the_data_is_refused_by_its_box():
+    at = _app(SMALL)
+    at.number_input(key="sw_batch").set_value(5000.0).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Batch size" in errors and "training set has only" in errors
+    assert "InvalidConfig" not in errors
+    assert at.button(key="sw_run").disabled
+    at.number_input(key="sw_batch").set_value(2.5).run()
+    assert "whole number" in " ".join(e.value for e in at.error)
+    assert at.button(key="sw_run").disabled

@@ -189,3 +189,79 @@ def test_an_uploaded_task_handed_over_is_what_the_run_trains_on(clean_streamlit)
     while again.trainer is None and time.monotonic() < deadline + 10:
         time.sleep(0.05)
     assert again.trainer.task is task
+
+
+def test_optimizer_settings_keep_their_values_when_they_reappear(clean_streamlit):
+    at = fresh()
+    for name in ("sgd", "momentum", "adam"):      # the betas are not drawn for SGD
+        at.selectbox(key="cfg_optimizer").set_value(name).run()
+    assert (at.number_input(key="cfg_beta1").value, at.number_input(key="cfg_beta2").value,
+            at.number_input(key="cfg_eps").value) == (0.9, 0.999, 1e-8)
+    at.number_input(key="cfg_lr").set_value(0.02).run()      # the next edit
+    cfg = current_config(at)
+    assert (cfg.beta1, cfg.beta2, cfg.eps, cfg.lr) == (0.9, 0.999, 1e-8, 0.02)
+    assert not at.button(key="btn_start").disabled
+
+
+def test_data_settings_come_back_after_another_dataset(clean_streamlit):
+    at = fresh()
+    at.number_input(key="cfg_n_samples").set_value(800.0).run()
+    at.selectbox(key="cfg_dataset").set_value("digits").run()   # Points and Noise hidden
+    at.selectbox(key="cfg_dataset").set_value("spiral").run()
+    assert at.number_input(key="cfg_n_samples").value == 800
+    assert at.slider(key="cfg_noise").value == 0.15
+    assert (current_config(at).n_samples, current_config(at).noise) == (800, 0.15)
+
+
+def test_reset_clears_the_run_its_charts_and_its_link(clean_streamlit):
+    at = fresh()
+    at.button(key="btn_start").click().run()
+    run_id = at.session_state["train_run_id"]
+    assert at.query_params["run"] in (run_id, [run_id])
+    at.button(key="btn_reset").click().run()
+    assert not at.exception
+    assert at.session_state["train_run_id"] is None
+    assert "run" not in at.query_params
+    shown = " ".join(m.value for m in [*at.warning, *at.success, *at.info])
+    assert "Stopped at step" not in shown and "Its history is kept" not in shown
+    assert any("Ready to train" in s.value for s in at.subheader)   # the preview is back
+    assert at.button(key="btn_reset").disabled
+    time.sleep(0.3)
+    at.run()                                        # and it stays detached
+    assert at.session_state["train_run_id"] is None
+    assert runtime.registry().snapshot(run_id).status.value == "stopped"
+
+
+def test_whole_number_boxes_report_what_was_typed(clean_streamlit):
+    at = fresh()
+    at.number_input(key="cfg_hidden_layers").set_value(1e12).run()
+    at.number_input(key="cfg_width").set_value(2.5).run()
+    errors = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "must be between 0 and 8, got 1,000,000,000,000" in errors
+    assert "expected a whole number, got 2.5" in errors
+    assert at.button(key="btn_start").disabled
+
+
+def test_speed_survives_and_follows_a_reattached_run(clean_streamlit):
+    at = fresh()
+    at.segmented_control(key="train_pace").set_value("max").run()
+    at.button(key="btn_start").click().run()
+    run_id = at.session_state["train_run_id"]
+    assert runtime.registry().snapshot(run_id).pace is None          # full speed
+    reload = fresh({"run": run_id, "dataset": "spiral"})             # a reload
+    assert reload.session_state["train_run_id"] == run_id
+    assert reload.session_state["train_pace"] == "max"
+    time.sleep(0.2)
+    reload.run()
+    assert runtime.registry().snapshot(run_id).pace is None          # not slowed to Watch
+
+
+def test_share_links_are_url_encoded():
+    from urllib.parse import parse_qs, urlparse
+
+    from playground.ui.run_extras import share_link
+
+    link = share_link("http://host/", RunConfig(lr=0.05), {"lr", "optimizer"}, True)
+    assert "hide=lr%2Coptimizer" in link and "lock=1" in link
+    query = parse_qs(urlparse(link).query)
+    assert query["hide"] == ["lr,optimizer"] and query["lr"] == ["0.05"]

@@ -251,3 +251,56 @@ def test_pages_poll_less_as_more_sessions_watch_and_never_for_idle_runs():
         assert poll_intervals(reg.snapshot(a), 1) == (None, None)
     finally:
         reg.shutdown()
+
+
+def test_a_closed_comparison_tab_leaves_a_reaper_that_still_works():
+    """The reaper pauses group members like any run (same command signatures), and a
+    run that breaks while being reaped does not stop it reaping the others."""
+    from playground.compare import Group
+
+    reg = RunRegistry(Limits(released_pause_after_s=0.1, released_stop_after_s=60,
+                             reap_every_s=0.05))
+    try:
+        cfgs = [RunConfig(length=10_000_000, optimizer="sgd", lr=0.1), RunConfig(length=10_000_000)]
+        group = Group(cfgs, ["sgd", "adam"], reg.slots, owner="compare-tab",
+                      run_ids=[reg.new_run_id() for _ in cfgs])
+        reg.adopt(group.members, owner="compare-tab")
+        group.start()
+        assert wait_until(lambda: all(s.step > 0 for s in group.snapshots(poll=False)))
+        reg.release("compare-tab")           # the tab closed
+        assert wait_until(lambda: all(s.status == Status.PAUSED
+                                      for s in group.snapshots(poll=False)), 5)
+        assert all("tab was closed" in s.message for s in group.snapshots(poll=False))
+        assert reg._reaper.is_alive()
+        # Later a broken run: reaping it raises, the reaper logs it and goes on.
+        broken = reg.start(RunConfig(length=10_000_000), owner="tab-2")
+        worker = reg.get(broken)
+
+        def boom(reason=""):
+            raise RuntimeError("cannot pause")
+        worker.pause = boom
+        other = reg.start(RunConfig(length=10_000_000), owner="tab-3")
+        assert wait_until(lambda: reg.snapshot(other, poll=False).status == Status.RUNNING)
+        reg.release("tab-2")
+        reg.release("tab-3")
+        assert wait_until(lambda: reg.snapshot(other, poll=False).status == Status.PAUSED, 5)
+        assert reg._reaper.is_alive()
+    finally:
+        reg.shutdown()
+
+
+def test_the_status_line_says_where_a_paused_run_is_now(registry):
+    run = registry.start(RunConfig(length=100_000), owner="a", start_paused=True)
+    assert wait_until(lambda: registry.snapshot(run).total_steps > 0)
+    assert registry.snapshot(run).message == "paused before the first step"
+    registry.command(run, "step", 1)
+    assert wait_until(lambda: registry.snapshot(run).step == 1)
+    assert registry.snapshot(run).message == "paused at step 1"
+    registry.command(run, "resume")
+    assert wait_until(lambda: registry.snapshot(run).step > 50)
+    registry.command(run, "pause")
+    assert wait_until(lambda: registry.snapshot(run).status == Status.PAUSED)
+    at = registry.snapshot(run).step
+    registry.command(run, "step", 15)
+    assert wait_until(lambda: registry.snapshot(run).step == at + 15)
+    assert registry.snapshot(run).message == f"paused at step {at + 15:,}"

@@ -110,7 +110,8 @@ def capture_run(worker) -> RunTrace:
         raise ValueError(f"run {worker.run_id} has fewer than two usable checkpoints; "
                          "train it for a few more steps first")
     cfg = worker.config
-    return RunTrace(worker.run_id, cfg.short_label(), cfg.optimizer, cfg, trainer.task,
+    label = getattr(worker, "label", "") or cfg.short_label()
+    return RunTrace(worker.run_id, label, cfg.optimizer, cfg, trainer.task,
                     tuple(steps), points, note)
 
 

@@ -14,7 +14,7 @@ from playground import compare_summary
 from playground.compare import Group
 from playground.figures import compare as figs
 from playground.figures.theme import colors_for
-from playground.ui import live, runtime
+from playground.ui import live, nav, runtime
 from playground.worker import Status
 
 PACES = {"Slow": 20.0, "Watch": 100.0, "Full speed": None}
@@ -84,8 +84,13 @@ def _group_controls(group: Group, snaps) -> None:
     if cols[2].button("Stop all", key="cmp_stop_all", icon=":material/stop:",
                       disabled=not active, help="End every member; their curves stay."):
         group.stop_all()
-    current = next((k for k, v in PACES.items() if v == group.pace), "Full speed")
-    pace = cols[3].select_slider("Speed", list(PACES), value=current, key="cmp_live_pace",
+    # One slider per group, starting at the pace the group was started with: a new
+    # group never inherits the previous group's slider.
+    key = f"cmp_live_pace_{group.group_id}"
+    if key not in st.session_state:
+        st.session_state[key] = next((k for k, v in PACES.items() if v == group.pace),
+                                     "Full speed")
+    pace = cols[3].select_slider("Speed", list(PACES), key=key,
                                  help="Slow: 20 lockstep steps/s, Watch: 100, Full speed: "
                                  "as fast as the cores allow. Results do not depend on it.")
     if PACES[pace] != group.pace:
@@ -210,20 +215,9 @@ def _summary_format() -> dict:
 
 
 def _surface_button(group: Group, snaps) -> None:
-    target = _find_page("surface")
     ids = [m.run_id for m, s in zip(group.members, snaps) if s.step > 0]
     if st.button("Show these runs on the loss surface", key="cmp_to_surface",
-                 icon=":material/landscape:", disabled=target is None or len(ids) < 1,
-                 help="Open the Loss surface page with every run's path drawn on one plane."
-                 if target is not None else "The Loss surface page is not part of this build."):
+                 icon=":material/landscape:", disabled=len(ids) < 1,
+                 help="Open the Loss surface page with every run's path drawn on one plane."):
         runtime.hand_off("surface", run_ids=ids)
-        st.switch_page(target)
-
-
-def _find_page(url_path: str):
-    from playground.ui.pages import pages
-
-    for page in pages():
-        if page.url_path == url_path:
-            return page
-    return None
+        nav.switch_to("surface")

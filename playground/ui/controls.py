@@ -15,22 +15,35 @@ import streamlit as st
 from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZER_PARAMS,
                                OPTIMIZERS, SCHEDULERS, ConfigError, RunConfig)
 from playground.data import DATASETS
-from playground.ui import runtime
+from playground.ui import runtime, state
 from playground.ui.safe import md_escape
 
 PREFIX = "cfg_"
 # Round numbers a teacher would say out loud, six per decade, 1e-5 … 10.
 LR_GRID = [round(m * 10.0 ** e, 12) for e in range(-5, 1) for m in (1, 1.5, 2, 3, 5, 7)] + [10.0]
-URL_LOADED = "_url_loaded"
-URL_ERRORS = "_url_errors"
+URL_LOADED = state.URL_LOADED
+URL_ERRORS = state.URL_ERRORS
 RUN_PARAM = "run"
+GROUP_PARAM = "group"
+LINKED_IDS = (RUN_PARAM, GROUP_PARAM)
+LINK_IDS = state.LINK_IDS
 # Classroom links (TF Playground's "hide" idea): ?hide=lr,optimizer hides controls,
 # ?lock=1 freezes the preset. Kept for the whole session and in every rewritten URL.
 HIDE_PARAM, LOCK_PARAM = "hide", "lock"
 CHOICE_FIELDS = ("dataset", "activation", "init", "optimizer", "scheduler", "length_unit")
 # Fields drawn as sliders: a slider cannot display a value outside its range.
 SLIDER_RANGES = {"noise": (0.0, 1.0), "classes": (2, 5)}
-CLASSROOM_KEY = "_classroom"
+CLASSROOM_KEY = state.CLASSROOM
+# Whole-number fields get a *float* box: the browser's integer box reads "1e12" as 1
+# (parseInt), silently; a float box keeps what was typed, and RunConfig then says
+# "must be a whole number" or "must be between …" with the real value.
+INT_BOXES = ("n_samples", "hidden_layers", "width", "embed_dim", "context", "batch_size",
+             "length", "step_size", "seed", "eval_every")
+INT_FORMAT = "%.12g"
+# Widget values survive page switches and controls that are hidden for a while (the
+# betas while SGD is chosen, Points while digits are): Streamlit drops a widget's state
+# when it is not drawn in a run unless it persists for the session.
+PERSIST = "session"
 
 INIT_HELP = {
     "xavier_uniform": "U(±√(6/(fan_in+fan_out))): keeps activation variance stable (Glorot).",
@@ -69,6 +82,10 @@ def load_from_url() -> None:
         return
     st.session_state[URL_LOADED] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    # A run or group named by the link is re-attached once, by its page (a reload);
+    # after that the page's own state says what it shows (Reset detaches for good).
+    st.session_state[LINK_IDS] = {k: (params.get(k) or [""])[-1][:40]
+                                  for k in LINKED_IDS if params.get(k)}
     errors = _load_classroom(params)
     if any(k in RunConfig.field_names() for k in params):
         config, parse_errors = RunConfig.from_query(params)
@@ -117,24 +134,43 @@ def classroom_query(hidden: frozenset[str] | set[str], locked: bool) -> dict[str
     return q
 
 
-def sync_url(config: RunConfig, run_id: str | None = None) -> None:
-    """Mirror the config (and the attached run) into the address bar, if it changed."""
+def sync_url(config: RunConfig, extra: dict[str, str] | None = None) -> None:
+    """Mirror the config, the classroom settings and the page's own ids (``run``,
+    ``group``) into the address bar, if anything changed."""
     wanted = config.to_query()
     wanted.update(classroom_query(*classroom()))
-    if run_id:
-        wanted[RUN_PARAM] = run_id
+    wanted.update({k: v for k, v in (extra or {}).items() if v})
     current = {k: st.query_params.get(k) for k in st.query_params.keys()}
     if current != wanted:
         st.query_params.from_dict(wanted)
 
 
-def url_run_id() -> str | None:
-    return st.query_params.get(RUN_PARAM)
+def take_link_ids() -> dict[str, str]:
+    """The run and group ids the session's link named, handed out once."""
+    return st.session_state.pop(LINK_IDS, None) or {}
+
+
+def whole(value):
+    """An integer box's value: an int when it is whole, else as typed (2.5, inf), so
+    validation names the problem instead of the box silently truncating it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _widget_value(name: str, value):
+    """What the widget for ``name`` holds for a config value (floats in integer boxes)."""
+    if name in INT_BOXES and isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:          # an absurd link value; the box shows the default
+            return float(getattr(RunConfig(), name))
+    return value
 
 
 def _sync_widgets(config: RunConfig) -> None:
     for name in RunConfig.field_names():
-        st.session_state[_k(name)] = getattr(config, name)
+        st.session_state[_k(name)] = _widget_value(name, getattr(config, name))
     st.session_state[_k("lr_slider")] = _nearest_grid(config.lr)
 
 
@@ -164,8 +200,8 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
     config = runtime.get_config()
     if st.session_state.pop(runtime.SYNC_FLAG, False) or _k("dataset") not in st.session_state:
         _sync_widgets(config)
-    for name in RunConfig.field_names():   # keys dropped while another page was shown
-        st.session_state.setdefault(_k(name), getattr(config, name))
+    for name in RunConfig.field_names():   # the first run of a session
+        st.session_state.setdefault(_k(name), _widget_value(name, getattr(config, name)))
     st.session_state.setdefault(_k("lr_slider"), _nearest_grid(config.lr))
     for name, (lo, hi) in SLIDER_RANGES.items():   # e.g. a preset from another page
         value = st.session_state.get(_k(name))
@@ -192,13 +228,16 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
 
     def number(name: str, label: str, **kw) -> None:
         if show(name):
-            st.number_input(label, key=_k(name), help=RunConfig.help(name), disabled=locked, **kw)
+            if name in INT_BOXES:
+                kw = {"format": INT_FORMAT, **kw, "step": float(kw.get("step", 1))}
+            st.number_input(label, key=_k(name), help=RunConfig.help(name), disabled=locked,
+                            persist_state=PERSIST, **kw)
             slots[name] = st.empty()
 
     # ---------------------------------------------------------------- data
     with sb.expander("Data", expanded=True):
         if show("dataset"):
-            st.selectbox("Dataset", list(DATASETS), key=_k("dataset"), disabled=locked,
+            st.selectbox("Dataset", list(DATASETS), key=_k("dataset"), persist_state=PERSIST, disabled=locked,
                          format_func=lambda n: DATASETS[n].label if n in DATASETS else n,
                          help=RunConfig.help("dataset"))
             ds = DATASETS.get(st.session_state[_k("dataset")])
@@ -210,11 +249,11 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
         if "n_samples" in uses:
             number("n_samples", "Points", step=50)
         if "noise" in uses and show("noise"):
-            st.slider("Noise", 0.0, 1.0, step=0.05, key=_k("noise"), disabled=locked,
+            st.slider("Noise", 0.0, 1.0, step=0.05, key=_k("noise"), persist_state=PERSIST, disabled=locked,
                       help=RunConfig.help("noise"))
             slots["noise"] = st.empty()
         if "classes" in uses and show("classes"):
-            st.slider("Classes", 2, 5, key=_k("classes"), disabled=locked,
+            st.slider("Classes", 2, 5, key=_k("classes"), persist_state=PERSIST, disabled=locked,
                       help=RunConfig.help("classes"))
             slots["classes"] = st.empty()
         number("val_fraction", "Validation fraction", step=0.05, format="%.2f")
@@ -231,12 +270,12 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
             number("hidden_layers", "Hidden layers", step=1)
             number("width", "Units per hidden layer", step=4)
             if show("activation"):
-                st.selectbox("Activation", ACTIVATIONS, key=_k("activation"), disabled=locked,
+                st.selectbox("Activation", ACTIVATIONS, key=_k("activation"), persist_state=PERSIST, disabled=locked,
                              help=RunConfig.help("activation"))
                 slots["activation"] = st.empty()
             number("dropout", "Dropout", step=0.1, format="%.2f")
         if show("init"):
-            st.selectbox("Weight initialization", list(INITS), key=_k("init"), disabled=locked,
+            st.selectbox("Weight initialization", list(INITS), key=_k("init"), persist_state=PERSIST, disabled=locked,
                          format_func=lambda n: INITS.get(n, n),
                          help="\n".join(f"- **{INITS[k]}**: {v}" for k, v in INIT_HELP.items()))
             st.caption(INIT_HELP.get(st.session_state[_k("init")], ""))
@@ -251,17 +290,17 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
     # ----------------------------------------------------------- optimizer
     with sb.expander("Optimizer", expanded=True):
         if show("optimizer"):
-            st.selectbox("Optimizer", list(OPTIMIZERS), key=_k("optimizer"), disabled=locked,
+            st.selectbox("Optimizer", list(OPTIMIZERS), key=_k("optimizer"), persist_state=PERSIST, disabled=locked,
                          format_func=lambda n: OPTIMIZERS.get(n, n),
                          help="\n".join(f"- **{OPTIMIZERS[k]}**: {v}"
                                         for k, v in OPTIMIZER_HELP.items()))
             st.caption(OPTIMIZER_HELP.get(st.session_state[_k("optimizer")], ""))
             slots["optimizer"] = st.empty()
         if show("lr"):
-            st.select_slider("Learning rate (log scale)", LR_GRID, key=_k("lr_slider"),
+            st.select_slider("Learning rate (log scale)", LR_GRID, key=_k("lr_slider"), persist_state=PERSIST,
                              format_func=lambda v: f"{v:g}", on_change=_lr_from_slider,
                              disabled=locked, help=RunConfig.help("lr"))
-            st.number_input("Learning rate (exact)", key=_k("lr"), format="%g",
+            st.number_input("Learning rate (exact)", key=_k("lr"), persist_state=PERSIST, format="%g",
                             step=None, on_change=_lr_from_box, disabled=locked,
                             help="Type any value; the slider above snaps to the nearest mark.")
             slots["lr"] = st.empty()
@@ -277,11 +316,11 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False,
     with sb.expander("Training", expanded=False):
         number("batch_size", "Batch size (0 = full batch)", step=1)
         if show("length_unit"):
-            st.radio("Run length in", LENGTH_UNITS, key=_k("length_unit"), horizontal=True,
+            st.radio("Run length in", LENGTH_UNITS, key=_k("length_unit"), persist_state=PERSIST, horizontal=True,
                      disabled=locked, help=RunConfig.help("length_unit"))
         number("length", "Length", step=100)
         if show("scheduler"):
-            st.selectbox("LR schedule", list(SCHEDULERS), key=_k("scheduler"), disabled=locked,
+            st.selectbox("LR schedule", list(SCHEDULERS), key=_k("scheduler"), persist_state=PERSIST, disabled=locked,
                          format_func=lambda n: SCHEDULERS.get(n, n),
                          help="\n".join(f"- **{SCHEDULERS[k]}**: {v}"
                                         for k, v in SCHEDULER_HELP.items()))
@@ -315,3 +354,16 @@ def _show_errors(errors: list[ConfigError], slots: dict, sb) -> None:
             orphans.append(err)
     for err in orphans:  # a hidden or dataset-irrelevant field: still say it
         sb.error(f"**{md_escape(err.field)}**: {md_escape(err.reason)}")
+
+
+def setup_summary() -> None:
+    """The shared setup in one line, for pages that do not edit it (Loss surface,
+    Lessons, Server): the sidebar is never an empty grey panel, and the user sees what
+    Train, LR sweep and Compare will use."""
+    config = runtime.get_config()
+    spec = DATASETS.get(config.dataset)
+    sb = st.sidebar
+    sb.header("Setup")
+    sb.markdown(f"**{md_escape(spec.label if spec else config.dataset)}** · "
+                f"{md_escape(config.short_label())}")
+    sb.caption("Used by Train, LR sweep and Compare; edit it there.")

@@ -1,6 +1,8 @@
 """The Train page's supporting sections: the maths, downloads, and share links."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from playground import data as datasets
@@ -76,9 +78,8 @@ def share(config: RunConfig) -> None:
         return   # built only when opened (see maths)
     with box:
         base = (st.context.url or "").split("?")[0]
-        query = "&".join(f"{k}={v}" for k, v in config.to_query().items())
         st.markdown("**This exact setup** (the address bar always holds it too):")
-        st.code(f"{base}?{query}", language=None)
+        st.code(share_link(base, config), language=None)
         st.markdown("**As a classroom exercise**: hide the controls students should not "
                     "touch, or lock them all.")
         cols = st.columns([3, 1])
@@ -87,6 +88,11 @@ def share(config: RunConfig) -> None:
             help="'sidebar' hides every control and shows a one-line summary instead.")
         lock = cols[1].checkbox("Lock the rest", key="share_lock",
                                 help="Students see the settings but cannot change them.")
-        extra = controls.classroom_query(set(hide), lock)
-        tail = "".join(f"&{k}={v}" for k, v in extra.items())
-        st.code(f"{base}?{query}{tail}", language=None)
+        st.code(share_link(base, config, set(hide), lock), language=None)
+
+
+def share_link(base: str, config: RunConfig, hidden: set[str] = frozenset(),
+               locked: bool = False) -> str:
+    """A link that opens this setup (and the classroom settings), URL-encoded."""
+    query = {**config.to_query(), **controls.classroom_query(hidden, locked)}
+    return f"{base}?{urlencode(query)}"

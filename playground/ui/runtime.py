@@ -14,9 +14,10 @@ import streamlit as st
 
 from playground.config import RunConfig
 from playground.registry import Limits, RunRegistry
+from playground.ui import state
 
-CONFIG_KEY = "run_config"
-SESSION_KEY = "session_id"
+CONFIG_KEY = state.CONFIG
+SESSION_KEY = state.SESSION_ID
 
 
 _live: list[RunRegistry] = []   # the registry in service, for release callbacks
@@ -86,7 +87,7 @@ def set_config(config: RunConfig) -> None:
     st.session_state[SYNC_FLAG] = True
 
 
-SYNC_FLAG = "_config_changed_elsewhere"
+SYNC_FLAG = state.CONFIG_CHANGED
 
 
 # ---------------------------------------------------------------- page hand-offs
@@ -100,8 +101,16 @@ SYNC_FLAG = "_config_changed_elsewhere"
 
 
 def hand_off(page: str, **payload) -> None:
-    st.session_state[f"handoff_{page}"] = payload
+    st.session_state[state.handoff_key(page)] = payload
+
+
+def handed_config(page: str) -> RunConfig | None:
+    """The setup a pending hand-off to ``page`` carries (its first config), if any: the
+    shell makes it the shared setup before drawing the sidebar, so it shows on arrival."""
+    payload = st.session_state.get(state.handoff_key(page)) or {}
+    configs = [payload.get("config"), *(payload.get("configs") or [])]
+    return next((c for c in configs if isinstance(c, RunConfig)), None)
 
 
 def take_handoff(page: str) -> dict | None:
-    return st.session_state.pop(f"handoff_{page}", None)
+    return st.session_state.pop(state.handoff_key(page), None)

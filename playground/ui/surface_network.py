@@ -23,7 +23,7 @@ def _status(w) -> str:
 
 def _label(w) -> str:
     step = w.trainer.step_count if w.trainer is not None else 0
-    return f"{w.run_id} · {w.config.short_label()} · {w.config.dataset} · {_status(w)} at step {step:,}"
+    return f"{w.run_id} · {w.label} · {w.config.dataset} · {_status(w)} at step {step:,}"
 
 
 def _start_demo(configs: list[RunConfig]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SESSION_TTL_S, RELEASED_PAUSE_S = 2, 2
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
@@ -39,9 +40,14 @@ def app_url(tmp_path_factory):
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+           "--server.fileWatcherType", "none",
+           # A closed tab's session is released after 2 s (Streamlit's default is 120 s)
+           # and its runs paused 2 s later, so a journey can watch the reaper at work.
+           "--server.disconnectedSessionTTL", str(SESSION_TTL_S)]
+    env = {**os.environ, "PLAYGROUND_RELEASED_PAUSE_AFTER_S": str(RELEASED_PAUSE_S),
+           "PLAYGROUND_RELEASED_STOP_AFTER_S": "120"}
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -79,12 +85,31 @@ def browser():
         b.close()
 
 
+FAILURES = Path(os.environ.get("PLAYGROUND_BROWSER_FAILURES", "/tmp/playground-browser-failures"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     yield pg
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:      # what the page showed when it failed
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        shot = FAILURES / f"{request.node.name}.png"
+        try:
+            pg.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+        except Exception:
+            pass
     context.close()
 
 

@@ -14,15 +14,16 @@ from playground import compare_setup as setup
 from playground.compare import MAX_RUNS, MIN_RUNS, Group, MemberRun
 from playground.config import INITS, OPTIMIZERS, SCHEDULERS, LENGTH_UNITS, RunConfig
 from playground.registry import RunLimitError
-from playground.ui import compare_live, controls, runtime
+from playground.ui import compare_live, runtime, state
+from playground.ui.controls import INT_FORMAT, whole
 
-GROUP_KEY = "cmp_group"          # run ids of the group this tab shows
+GROUP_KEY = state.COMPARE_GROUP
 ROWS_KEY = "cmp_rows"            # the table's source rows
 VERSION_KEY = "cmp_table_version"  # bumped to reset the editor after a preset/hand-off
 NOTE_KEY = "cmp_note"
-URL_PARAM = "group"
 DEFAULT_PRESET = "SGD 0.1 vs Adam 1e-3"
 PACES = {"Slow (20 steps/s)": 20.0, "Watch (100 steps/s)": 100.0, "Full speed": None}
+LENGTH_KEY, UNIT_KEY, PACE_KEY = "cmp_length", "cmp_unit", "cmp_pace"
 
 
 def render() -> None:
@@ -32,7 +33,7 @@ def render() -> None:
     handoff = runtime.take_handoff("compare")
     exact = _accept_handoff(handoff) if handoff else None
 
-    base = controls.config_sidebar()
+    base = runtime.get_config()       # as the sidebar (drawn by the shell) left it
     st.title("Compare")
     st.caption("Train 2–6 runs side by side: same data, same starting weights, same batches, "
                "advancing in lockstep. Change one thing per run and watch what it does.")
@@ -50,38 +51,14 @@ def render() -> None:
                 icon=":material/info:")
     else:
         compare_live.panel(group)
-    _sync_url(base, group)
-
-
-def _sync_url(base: RunConfig, group: Group | None) -> None:
-    """The sidebar config and the group in the address bar: a reload re-attaches."""
-    wanted = base.to_query()
-    if group is not None:
-        wanted[URL_PARAM] = group.group_id
-    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
 
 
 # ------------------------------------------------------------------ group state
 def _attached_group(reg) -> Group | None:
-    """The group this tab shows: from session state, or re-attached from the URL."""
-    ids = st.session_state.get(GROUP_KEY) or []
-    member = reg.get(ids[0]) if ids else None
-    if isinstance(member, MemberRun):
-        return member.group
-    wanted = st.query_params.get(URL_PARAM)
-    if wanted:
-        for w in reg.runs():
-            if isinstance(w, MemberRun) and w.group.group_id == wanted:
-                # A reload is a new session: it now looks after the group (limits,
-                # reaper, and the Loss surface page's "runs of this session").
-                for m in w.group.members:
-                    m.owner = runtime.session_id()
-                st.session_state[GROUP_KEY] = w.group.run_ids
-                return w.group
-    st.session_state.pop(GROUP_KEY, None)
-    return None
+    """The group this tab shows (after a reload, the shell re-attached the link's)."""
+    group = reg.group(st.session_state.get(GROUP_KEY))
+    st.session_state[GROUP_KEY] = group.group_id if group is not None else None
+    return group
 
 
 def _start(reg, sid: str, configs: list, labels: list[str], pace) -> Group | None:
@@ -96,12 +73,12 @@ def _start(reg, sid: str, configs: list, labels: list[str], pace) -> Group | Non
         st.error(f"Could not start the comparison: {exc}", icon=":material/block:")
         return None
     group.start()
-    st.session_state[GROUP_KEY] = group.run_ids
+    st.session_state[GROUP_KEY] = group.group_id
     return group
 
 
 def _pace():
-    return PACES.get(st.session_state.get("cmp_pace", "Full speed"))
+    return PACES.get(st.session_state.get(PACE_KEY, "Full speed"))
 
 
 # ------------------------------------------------------------------ hand-off
@@ -123,7 +100,8 @@ def _accept_handoff(handoff: dict) -> dict | None:
         return None
     if len(labels) != len(configs):
         labels = setup.labels_for(configs, configs[0])
-    runtime.set_config(configs[0])
+    # The sender made configs[0] the shared setup (runtime.hand_off), so blank cells
+    # and the sidebar already agree with these runs.
     _set_rows([{f: getattr(c, f) for f in setup.FIELDS} for c in configs])
     outside = [f for f in RunConfig.field_names() if f not in setup.FIELDS
                and f not in ("length", "eval_every")
@@ -165,17 +143,22 @@ def _setup(reg, sid: str, base: RunConfig) -> Group | None:
                f"sidebar's value: **{base.short_label()}** on **{base.dataset}**.")
 
     cols = st.columns([1, 1, 2], vertical_alignment="bottom")
-    length = cols[0].number_input("Train each run for", min_value=1, max_value=1_000_000,
-                                  value=int(base.length), step=100, key="cmp_length",
-                                  help="Length of every run, in the unit on the right.")
-    unit = cols[1].selectbox("Unit", LENGTH_UNITS, index=LENGTH_UNITS.index(base.length_unit),
-                             key="cmp_unit", help="Steps: the same number of updates for "
+    st.session_state.setdefault(LENGTH_KEY, float(base.length) if isinstance(base.length, int)
+                                else 3000.0)
+    st.session_state.setdefault(UNIT_KEY, base.length_unit if base.length_unit in LENGTH_UNITS
+                                else "steps")
+    length = whole(cols[0].number_input(
+        "Train each run for", step=100.0, format=INT_FORMAT, key=LENGTH_KEY,
+        persist_state="session", help="Length of every run, in the unit on the right."))
+    unit = cols[1].selectbox("Unit", LENGTH_UNITS, key=UNIT_KEY, persist_state="session",
+                             help="Steps: the same number of updates for "
                              "every run. Epochs: the same number of passes over the data "
                              "(the fair budget when batch sizes differ).")
-    cols[2].select_slider("Speed", list(PACES), value="Full speed", key="cmp_pace",
+    cols[2].select_slider("Speed", list(PACES), value="Full speed", key=PACE_KEY,
+                          persist_state="session",
                           help="Slow the group down so a class can watch the curves grow; "
                           "the results do not depend on it.")
-    plan = setup.plan(rows, base, length=int(length), length_unit=unit)
+    plan = setup.plan(rows, base, length=length, length_unit=unit)
     base_errors = base.validate()
     for e in base_errors:
         st.error(f"Sidebar · {e.field}: {e.reason}. Blank cells inherit it, so fix it first.")

@@ -15,12 +15,11 @@ from playground.figures.lessons import lesson_figures
 from playground.lessons import LESSONS, Lesson
 from playground.data import names as names_data
 from playground.data import text as news_text
-from playground.ui import runtime
+from playground.ui import nav, runtime
 from playground.ui.lesson_extras import news_playground, names_playground, upload_box
 
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"scale": 2}}
 POLL_S = 0.5
-PAGE_TITLES = {"train": "Train", "sweep": "LR sweep", "compare": "Compare"}
 
 
 def _job_key(lesson: Lesson) -> str:
@@ -46,7 +45,7 @@ def _card(lesson: Lesson) -> None:
         # Buttons side by side on the left; the spacer keeps them from spreading out.
         cols = st.columns([1] * (len(lesson.presets) + 1) + [max(1, 4 - len(lesson.presets))])
         for col, (i, preset) in zip(cols, enumerate(lesson.presets)):
-            page = PAGE_TITLES.get(preset.page, preset.page)
+            page = nav.title(preset.page)
             uses_upload = bool(source) and preset.page == "train"
             if col.button(preset.label, key=f"open_{lesson.key}_{i}",
                           help=f"Load this lesson's preset into the {page} page and start it."
@@ -63,11 +62,6 @@ def _card(lesson: Lesson) -> None:
 
 
 def _open(preset, source=None, kind: str | None = None) -> None:
-    target = _find_page(preset.page)
-    if target is None:
-        st.error(f"The {PAGE_TITLES.get(preset.page, preset.page)} page is not part of this "
-                 "build yet, so this preset cannot be opened there.")
-        return
     payload = dict(preset.payload)
     if source is not None and "config" in payload:
         # The Train page trains on the uploaded file (it cannot travel in the URL).
@@ -75,20 +69,7 @@ def _open(preset, source=None, kind: str | None = None) -> None:
         build = news_text.build_task if kind == "news_csv" else names_data.build_task
         payload["task"] = build(data, payload["config"], source=file_name)
     runtime.hand_off(preset.page, **payload)
-    if "config" in preset.payload:
-        runtime.set_config(preset.payload["config"])
-    st.switch_page(target)
-
-
-def _find_page(url_path: str):
-    from playground.ui.pages import pages
-
-    for page in pages():
-        # The default page reports url_path "" (it is the root URL): match it by title.
-        if page.url_path == url_path or (page.url_path == ""
-                                         and page.title == PAGE_TITLES.get(url_path)):
-            return page
-    return None
+    nav.switch_to(preset.page)
 
 
 def _start(lesson: Lesson, source) -> None:

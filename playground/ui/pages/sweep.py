@@ -15,7 +15,8 @@ from playground.short_runs import MAX_POINTS, MAX_SEEDS, ShortRunSettings, short
 from playground.figures.sweep import range_test_figure
 from playground.sweep import (MAX_SWEEP_STEPS, MIN_SWEEP_STEPS, PRESETS, RAMPS, LiveCurves,
                               SweepSettings, auto_beta, range_test_many)
-from playground.ui import controls, runtime
+from playground.ui import runtime
+from playground.ui.controls import INT_FORMAT, whole
 from playground.ui.sweep_results import result_key, show_result
 
 JOB_KEY = "sweep_job"
@@ -26,27 +27,22 @@ LR_FORMAT = "%g"
 FIELD_LABELS = {"start_lr": "Start LR", "end_lr": "End LR", "steps": "Steps",
                 "ramp": "Ramp", "beta": "Smoothing β", "stop_factor": "Stop factor",
                 "batch_size": "Batch size", "points": "Learning rates (K)", "seeds": "Seeds"}
-# Streamlit forgets a widget's value when it is not drawn (the other mode's settings):
-# these are copied every run and restored when missing.
-PERSIST = ("sw_preset", "sw_ramp", "sw_start", "sw_end", "sw_steps", "sw_batch", "sw_beta_auto",
-           "sw_beta", "sw_stop", "sw_opts", "sr_start", "sr_end", "sr_points", "sr_steps",
-           "sr_seeds")
-SHORT_DEFAULTS = {"sr_start": 1e-4, "sr_end": 1.0, "sr_points": 9, "sr_steps": 200, "sr_seeds": 1}
+# Every setting persists for the session: Streamlit would otherwise drop the other
+# mode's settings (not drawn) and all of them on a page switch.
+PERSIST = "session"
+SHORT_DEFAULTS = {"sr_start": 1e-4, "sr_end": 1.0, "sr_points": 9.0, "sr_steps": 200.0,
+                  "sr_seeds": 1.0}
 
 
 def render() -> None:
     reg = runtime.registry()
     sid = runtime.session_id()
     reg.touch(sid)
-    _keep_widget_values()
     handoff = runtime.take_handoff("sweep")
-    if handoff:
-        if isinstance(handoff.get("config"), RunConfig):
-            runtime.set_config(handoff["config"])
-        if handoff.get("preset") in PRESETS:
-            _apply_preset(handoff["preset"])
-            st.session_state["sw_mode"] = "range"
-    config = controls.config_sidebar()
+    if handoff and handoff.get("preset") in PRESETS:
+        _apply_preset(handoff["preset"])
+        st.session_state["sw_mode"] = "range"
+    config = runtime.get_config()       # as the sidebar (drawn by the shell) left it
     errors = config.validate()
     _init_widgets(config)
 
@@ -55,7 +51,7 @@ def render() -> None:
                "every step and watches the loss: it falls, flattens, then blows up. **Short "
                "runs** train a few hundred steps at each of several fixed η and compare where "
                "they end. Both use the setup in the sidebar and never touch your runs.")
-    mode = st.radio("Mode", list(MODES), format_func=MODES.get, horizontal=True, key="sw_mode",
+    mode = st.radio("Mode", list(MODES), format_func=MODES.get, horizontal=True, key="sw_mode", persist_state=PERSIST,
                     help="Range test: one step per η, fast, biased toward small η (early "
                          "steps always have higher loss). Short runs: slower, unbiased.")
     source = _source_picker(reg, sid, config)
@@ -67,6 +63,10 @@ def render() -> None:
         settings = _short_settings(run_config, len(optimizers))
 
     problems = settings.validate() if mode == "range" else settings.validate(len(optimizers))
+    if not problems and not (errors and source is None):
+        # What the sweep will really train (its own batch size on this setup): checked
+        # here, by its box, instead of failing once the job has started.
+        problems = [e for e in settings.apply(run_config).validate() if e.field == "batch_size"]
     for err in problems:
         st.error(f"**{FIELD_LABELS.get(err.field, err.field)}**: {err.reason}",
                  icon=":material/error:")
@@ -87,23 +87,14 @@ def render() -> None:
     _job_panel(reg)
     if st.session_state.get(result_key(mode)):
         show_result(st.session_state[result_key(mode)], config)
-    controls.sync_url(config)
 
 
 # ------------------------------------------------------------------ settings
-def _keep_widget_values() -> None:
-    saved = st.session_state.setdefault("_sw_saved", {})
-    for k in PERSIST:
-        if k in st.session_state:
-            saved[k] = st.session_state[k]
-        elif k in saved:
-            st.session_state[k] = saved[k]
-
-
 def _init_widgets(config: RunConfig) -> None:
     if "sw_start" not in st.session_state:
         _apply_preset("default")
-    st.session_state.setdefault("sw_batch", config.batch_size)
+    st.session_state.setdefault("sw_batch", float(config.batch_size)
+                                if isinstance(config.batch_size, int) else 32.0)
     st.session_state.setdefault("sw_opts", [config.optimizer])
     for k, v in SHORT_DEFAULTS.items():
         st.session_state.setdefault(k, v)
@@ -112,10 +103,10 @@ def _init_widgets(config: RunConfig) -> None:
 def _apply_preset(name: str) -> None:
     s = PRESETS[name][1]
     st.session_state.update({"sw_preset": name, "sw_start": s.start_lr, "sw_end": s.end_lr,
-                             "sw_steps": s.steps, "sw_ramp": s.ramp, "sw_beta_auto": True,
+                             "sw_steps": float(s.steps), "sw_ramp": s.ramp, "sw_beta_auto": True,
                              "sw_stop": s.stop_factor})
     if s.batch_size is not None:
-        st.session_state["sw_batch"] = s.batch_size
+        st.session_state["sw_batch"] = float(s.batch_size)
 
 
 def _on_preset() -> None:
@@ -133,7 +124,7 @@ def _source_picker(reg: RunRegistry, sid: str, config: RunConfig):
                             f"step {snap.step:,} ({snap.status.value})")
     if st.session_state.get("sw_from") not in options:
         st.session_state["sw_from"] = FRESH
-    choice = st.selectbox("Start from", options, format_func=labels.get, key="sw_from",
+    choice = st.selectbox("Start from", options, format_func=labels.get, persist_state=PERSIST, key="sw_from",
                           help="Fresh: the weights a new run with this setup starts from. A "
                                "run: a copy of its latest weights (with that run's setup); "
                                "the run itself is not changed or paused.")
@@ -149,7 +140,7 @@ def _source_picker(reg: RunRegistry, sid: str, config: RunConfig):
 
 
 def _optimizer_picker(config: RunConfig) -> list[str]:
-    return st.multiselect("Optimizers", list(OPTIMIZERS), key="sw_opts",
+    return st.multiselect("Optimizers", list(OPTIMIZERS), key="sw_opts", persist_state=PERSIST,
                           format_func=OPTIMIZERS.get,
                           help="Sweep several optimizers from the same initial weights and "
                                "the same batches; each keeps its sidebar hyper-parameters "
@@ -158,62 +149,63 @@ def _optimizer_picker(config: RunConfig) -> list[str]:
 
 def _range_settings(config: RunConfig) -> SweepSettings:
     c = st.columns([2.2, 1.3, 1.2, 1.2, 1, 1])
-    c[0].selectbox("Preset", list(PRESETS), key="sw_preset", on_change=_on_preset,
+    c[0].selectbox("Preset", list(PRESETS), key="sw_preset", on_change=_on_preset, persist_state=PERSIST,
                    format_func=lambda k: PRESETS[k][0],
                    help="Default: a wide 100-step look. makemore: the lecture's "
                         "10**linspace(-3, 0, 1000) at batch 32. fastai: lr_find's range.")
-    ramp = c[1].radio("Ramp", list(RAMPS), key="sw_ramp", format_func=RAMPS.get,
+    ramp = c[1].radio("Ramp", list(RAMPS), key="sw_ramp", format_func=RAMPS.get, persist_state=PERSIST,
                       horizontal=True, help="Exponential: the same number of steps per "
                       "decade of η (the usual choice). Linear: equal steps in η.")
-    start = c[2].number_input("Start LR", key="sw_start", format=LR_FORMAT, step=None,
+    start = c[2].number_input("Start LR", persist_state=PERSIST, key="sw_start", format=LR_FORMAT, step=None,
                               help="Smallest η, used for the first step.")
-    end = c[3].number_input("End LR", key="sw_end", format=LR_FORMAT, step=None,
+    end = c[3].number_input("End LR", persist_state=PERSIST, key="sw_end", format=LR_FORMAT, step=None,
                             help="Largest η, reached at the last step if the loss has "
                                  "not blown up before.")
-    steps = c[4].number_input("Steps", key="sw_steps", step=100, min_value=None,
+    steps = c[4].number_input("Steps", persist_state=PERSIST, key="sw_steps", step=100.0, format=INT_FORMAT,
                               help=f"One optimizer step (one minibatch) per η; "
                                    f"{MIN_SWEEP_STEPS}–{MAX_SWEEP_STEPS:,}.")
-    batch = c[5].number_input("Batch size", key="sw_batch", step=1,
+    batch = c[5].number_input("Batch size", persist_state=PERSIST, key="sw_batch", step=1.0, format=INT_FORMAT,
                               help=f"Examples per step for the sweep (0 = full batch). The "
                                    f"sidebar's setup uses {config.batch_size}.")
     c = st.columns([1.2, 2, 1.2, 3])
-    auto = c[0].toggle("Auto β", key="sw_beta_auto",
+    auto = c[0].toggle("Auto β", persist_state=PERSIST, key="sw_beta_auto",
                        help="Pick the smoothing from the number of steps: an average "
                             "over about 5% of the ramp.")
-    beta_auto = auto_beta(int(steps)) if isinstance(steps, (int, float)) and steps > 0 else 0.9
+    n = whole(steps)
+    beta_auto = auto_beta(n) if isinstance(n, int) and n > 0 else 0.9
     if auto or "sw_beta" not in st.session_state:
         st.session_state["sw_beta"] = round(beta_auto, 3)
-    beta = c[1].slider("Smoothing β", 0.0, 0.995, key="sw_beta", step=0.005, disabled=auto,
+    beta = c[1].slider("Smoothing β", 0.0, 0.995, persist_state=PERSIST, key="sw_beta", step=0.005, disabled=auto,
                        help="Bias-corrected exponential moving average of the loss: "
                             "smoothed = β·previous + (1−β)·loss. Higher = smoother but "
                             "later. Also adjustable after the sweep.")
-    stop = c[2].number_input("Stop factor", key="sw_stop", step=0.5, format="%g",
+    stop = c[2].number_input("Stop factor", persist_state=PERSIST, key="sw_stop", step=0.5, format="%g",
                              help="Stop once the smoothed loss exceeds this many times its "
                                   "best value (or the loss is not finite).")
-    return SweepSettings(start_lr=float(start), end_lr=float(end), steps=int(steps), ramp=ramp,
+    return SweepSettings(start_lr=float(start), end_lr=float(end), steps=whole(steps), ramp=ramp,
                          beta=None if auto else float(beta), stop_factor=float(stop),
-                         batch_size=int(batch))
+                         batch_size=whole(batch))
 
 
 def _short_settings(config: RunConfig, n_opts: int) -> ShortRunSettings:
     c = st.columns(6)
-    start = c[0].number_input("Smallest LR", key="sr_start", format=LR_FORMAT, step=None,
+    start = c[0].number_input("Smallest LR", persist_state=PERSIST, key="sr_start", format=LR_FORMAT, step=None,
                               help="First point of the log grid.")
-    end = c[1].number_input("Largest LR", key="sr_end", format=LR_FORMAT, step=None,
+    end = c[1].number_input("Largest LR", persist_state=PERSIST, key="sr_end", format=LR_FORMAT, step=None,
                             help="Last point of the log grid.")
-    points = c[2].number_input("Learning rates (K)", key="sr_points", step=1,
+    points = c[2].number_input("Learning rates (K)", key="sr_points", persist_state=PERSIST, step=1.0, format=INT_FORMAT,
                                help=f"How many η on the log grid (2–{MAX_POINTS}).")
-    steps = c[3].number_input("Steps each (T)", key="sr_steps", step=50,
+    steps = c[3].number_input("Steps each (T)", key="sr_steps", persist_state=PERSIST, step=50.0, format=INT_FORMAT,
                               help="Optimizer steps at each fixed η; every η starts from the "
                                    "same weights with the same batches.")
-    seeds = c[4].number_input("Seeds", key="sr_seeds", step=1,
+    seeds = c[4].number_input("Seeds", persist_state=PERSIST, key="sr_seeds", step=1.0, format=INT_FORMAT,
                               help=f"1–{MAX_SEEDS}: repeat with other initial weights and batch "
                                    "orders (same data) and show the spread as a band.")
-    batch = c[5].number_input("Batch size", key="sw_batch", step=1,
+    batch = c[5].number_input("Batch size", persist_state=PERSIST, key="sw_batch", step=1.0, format=INT_FORMAT,
                               help=f"Examples per step (0 = full batch). The sidebar's setup "
                                    f"uses {config.batch_size}.")
-    s = ShortRunSettings(start_lr=float(start), end_lr=float(end), points=int(points),
-                         steps=int(steps), seeds=int(seeds), batch_size=int(batch))
+    s = ShortRunSettings(start_lr=float(start), end_lr=float(end), points=whole(points),
+                         steps=whole(steps), seeds=whole(seeds), batch_size=whole(batch))
     if not s.validate(n_opts):
         total = s.points * s.steps * s.seeds * max(1, n_opts)
         st.caption(f"{total:,} optimizer steps in all ({s.points} η × {s.steps} steps × "

@@ -13,17 +13,17 @@ from playground.figures.boundary import (boundary_figure, confusion_figure,
 from playground.figures.curves import X_AXES, accuracy_figure, ema, loss_figure, lr_figure
 from playground.predict import confusion_matrix, grid_probabilities, plane_bounds, replica
 from playground.registry import RunLimitError
-from playground.ui import controls, live, run_extras, runtime
+from playground.ui import controls, live, run_extras, runtime, shell, state
 from playground.worker import Snapshot, Status
 
-RUN_KEY = "train_run_id"
+RUN_KEY = state.TRAIN_RUN
 HANDED_TASK = "train_handed_task"
-APPLIED_LR = "train_applied_lr"
+APPLIED_LR = state.TRAIN_APPLIED_LR
 BOUNDARY_CACHE = "train_boundary"
 BOUNDARY_EVERY_S = 1.0
-PACES = {"slow": 30.0, "watch": 150.0, "max": None}
+PACES = shell.TRAIN_PACES
 PACE_LABELS = {"slow": "Slow", "watch": "Watch", "max": "Full speed"}
-APPLIED_PACE = "train_applied_pace"
+PACE_KEY = state.TRAIN_PACE
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"scale": 2}}
 
 
@@ -33,16 +33,14 @@ def render() -> None:
     reg.touch(sid)
     handoff = runtime.take_handoff("train")
     if handoff and "config" in handoff:
-        runtime.set_config(handoff["config"])
         # An uploaded dataset cannot live in the URL: keep it for runs of this config.
         st.session_state[HANDED_TASK] = ((datasets.cache_key(handoff["config"]),
                                           handoff["task"]) if handoff.get("task") else None)
 
-    controls.load_from_url()
     hidden, locked = controls.classroom()
-    config = controls.config_sidebar(hidden=hidden, locked=locked)
+    config = runtime.get_config()       # as the sidebar (drawn by the shell) left it
     errors = config.validate()
-    run_id = _attached_run(reg, sid)
+    run_id = _attached_run(reg)
     if handoff and handoff.get("start") and not errors:
         run_id = _start(reg, sid, config)
 
@@ -62,24 +60,14 @@ def render() -> None:
         run_extras.downloads(reg, run_id)
     if not locked:
         run_extras.share(config)
-    controls.sync_url(config, run_id)
 
 
 # ------------------------------------------------------------------ run state
-def _attached_run(reg, sid: str) -> str | None:
-    """The run this tab shows: kept in session state, or re-attached from the URL."""
+def _attached_run(reg) -> str | None:
+    """The run this tab shows (after a reload, the shell re-attached the link's run)."""
     run_id = st.session_state.get(RUN_KEY)
-    if run_id and reg.get(run_id) is None:
-        run_id = None
-    if run_id is None:
-        from_url = controls.url_run_id()
-        worker = reg.get(from_url)
-        if worker is not None:
-            run_id = from_url
-            worker.owner = worker.owner or sid
-            if worker.owner != sid and worker.status.value in ("queued", "running", "paused"):
-                worker.owner = sid          # a reload: this session now looks after it
-            st.session_state[APPLIED_LR] = worker.config.lr
+    if run_id and reg.snapshot(run_id, poll=False, max_points=2) is None:
+        run_id = None                  # cleared from the server meanwhile
     st.session_state[RUN_KEY] = run_id
     return run_id
 
@@ -92,7 +80,7 @@ def _start(reg, sid: str, config: RunConfig, paused: bool = False) -> str | None
     task = handed[1] if handed and handed[0] == datasets.cache_key(config) else None
     try:
         run_id = reg.start(config, owner=sid, start_paused=paused, task=task,
-                           pace=st.session_state.get("_pace", PACES["watch"]))
+                           pace=PACES[_chosen_pace()])
     except (InvalidConfig, RunLimitError) as exc:
         st.error(str(exc))
         return old
@@ -148,26 +136,24 @@ def _run_buttons(reg, sid: str, config: RunConfig, errors: list, snap: Snapshot 
         st.error("Fix the settings marked in the sidebar to start.", icon=":material/error:")
     with cols[6]:
         pace_key = st.segmented_control(
-            "Speed", list(PACES), default="watch", key="train_pace",
+            "Speed", list(PACES), default="watch", key=PACE_KEY, persist_state="session",
             format_func=PACE_LABELS.get, help="Slow and Watch cap the steps per second so you "
             "can follow the curves; Full speed trains as fast as the server allows. "
             "Results are identical at every speed.") or "watch"
-    st.session_state["_pace"] = PACES[pace_key]
     run_id = snap.run_id if snap else None
-    if active and st.session_state.get(APPLIED_PACE, "watch") != pace_key:
+    if active and snap.pace != PACES[pace_key]:
         reg.command(run_id, "set_pace", PACES[pace_key])
-    st.session_state[APPLIED_PACE] = pace_key
     if start:
         _start(reg, sid, config)
         st.rerun()
     if toggle and snap is not None:
         reg.command(run_id, "resume" if paused else "pause")
-        time.sleep(0.05)   # let the worker act so the redraw shows the new state
+        _wait_for(reg, run_id, lambda s: s.status != snap.status or not s.active)
         st.rerun()
     if one or epoch:
         if snap is None or not snap.active:
             run_id = _start(reg, sid, config, paused=True)
-            _wait_for(reg, run_id, lambda s: reg.get(run_id).trainer is not None)
+            _wait_for(reg, run_id, lambda s: s.total_steps > 0)   # its trainer is built
             snap = reg.snapshot(run_id)
         n = 1 if one else snap.steps_per_epoch
         reg.command(run_id, "step", n)
@@ -182,6 +168,10 @@ def _run_buttons(reg, sid: str, config: RunConfig, errors: list, snap: Snapshot 
         st.session_state[RUN_KEY] = None
         st.session_state.pop(BOUNDARY_CACHE, None)
         st.rerun()
+
+
+def _chosen_pace() -> str:
+    return st.session_state.get(PACE_KEY) or "watch"
 
 
 def _wait_for(reg, run_id: str, done, timeout: float = 3.0) -> None:
