@@ -3,7 +3,7 @@
 4 runs (digits MLP, batch 64, 2,000 steps each; SGD, SGD + momentum, Adam, RMSprop)
 trained (a) as one comparison group — lockstep, both cores, batched passes where runs
 share a minibatch — and (b) one after another, each as an ordinary run of the app
-(a RunWorker with the whole machine to itself). Both do the same bookkeeping per step
+(a run thread with the whole machine to itself). Both do the same bookkeeping per step
 (history, evaluation every ``eval_every`` steps, weight copies), use one torch thread
 per run, and end with the same number of steps.
 
@@ -27,11 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.compare import Group  # noqa: E402
 from playground.config import RunConfig  # noqa: E402
-from playground.registry import configure_torch_threads  # noqa: E402
-from playground.slots import ComputeSlots  # noqa: E402
-from playground.worker import RunWorker, Status  # noqa: E402
+from playground.runs.registry import Limits, RunRegistry, configure_torch_threads  # noqa: E402
+from playground.runs.status import Status  # noqa: E402
 
 OPTIMIZERS = (("sgd", 0.1), ("momentum", 0.05), ("adam", 1e-3), ("rmsprop", 1e-3))
 
@@ -41,27 +39,24 @@ def configs(steps: int) -> list[RunConfig]:
     return [base.replace(optimizer=o, lr=lr) for o, lr in OPTIMIZERS]
 
 
-def as_group(cfgs: list[RunConfig]) -> float:
-    slots = ComputeSlots(max(1, os.cpu_count() or 1))
+def as_group(reg: RunRegistry, cfgs: list[RunConfig]) -> float:
     t0 = time.perf_counter()
-    group = Group(cfgs, [c.optimizer for c in cfgs], slots).start()
-    group.join()
+    group = reg.start_group(cfgs, [c.optimizer for c in cfgs])
+    ids = reg.group(group, poll=False, max_points=2).run_ids
+    reg.join(ids[0])
     elapsed = time.perf_counter() - t0
-    _check(group.snapshots(), cfgs)
+    _check([reg.snapshot(i) for i in ids], cfgs)
     return elapsed
 
 
-def one_after_another(cfgs: list[RunConfig]) -> float:
-    slots = ComputeSlots(max(1, os.cpu_count() or 1))
+def one_after_another(reg: RunRegistry, cfgs: list[RunConfig]) -> float:
     t0 = time.perf_counter()
-    snaps = []
-    for i, cfg in enumerate(cfgs):
-        worker = RunWorker(f"seq{i}", cfg, slots)
-        worker.start()
-        worker.join()
-        snaps.append(worker.snapshot())
+    ids = []
+    for cfg in cfgs:
+        ids.append(reg.start(cfg))
+        reg.join(ids[-1])
     elapsed = time.perf_counter() - t0
-    _check(snaps, cfgs)
+    _check([reg.snapshot(i) for i in ids], cfgs)
     return elapsed
 
 
@@ -82,13 +77,14 @@ def main() -> None:
     print(f"{len(cfgs)} runs × {args.steps:,} steps, digits MLP "
           f"{cfgs[0].hidden_layers}×{cfgs[0].width}, batch {cfgs[0].batch_size}, "
           f"{os.cpu_count()} cores")
+    reg = RunRegistry(Limits(max_concurrent=max(1, os.cpu_count() or 1)))
     warm = configs(100)
-    as_group(warm)
-    one_after_another(warm)
+    as_group(reg, warm)
+    one_after_another(reg, warm)
     group_times, seq_times = [], []
     for r in range(args.repeats):
-        seq_times.append(one_after_another(cfgs))
-        group_times.append(as_group(cfgs))
+        seq_times.append(one_after_another(reg, cfgs))
+        group_times.append(as_group(reg, cfgs))
         print(f"repeat {r + 1}: one after another {seq_times[-1]:.2f} s, "
               f"comparison group {group_times[-1]:.2f} s")
     best_seq, best_group = min(seq_times), min(group_times)
@@ -102,6 +98,7 @@ def main() -> None:
     pairs = sorted(g / q for g, q in zip(group_times, seq_times))
     print(f"per pair: {', '.join(f'{r:.2f}' for r in pairs)}; best/best "
           f"{best_group / best_seq:.2f}")
+    reg.shutdown()
     print(f"compare/sequential wall-time ratio: {statistics.median(pairs):.2f}")
 
 

@@ -1,4 +1,4 @@
-"""How much does running through RunWorker cost compared with a bare PyTorch loop?
+"""How much does running through the run thread cost compared with a bare PyTorch loop?
 
 Same model, data, batch size, optimizer and step count, in one process, with the same
 torch thread setting the app uses (one intra-op thread per run). The worker path
@@ -30,8 +30,9 @@ import torch.nn.functional as F  # noqa: E402
 from playground import data  # noqa: E402
 from playground.config import RunConfig  # noqa: E402
 from playground.models import build_model  # noqa: E402
-from playground.optim import lean_step, make_optimizer  # noqa: E402
-from playground.registry import Limits, RunRegistry, configure_torch_threads  # noqa: E402
+from playground.training.fast.lean import lean_step  # noqa: E402
+from playground.training.optim import make_optimizer  # noqa: E402
+from playground.runs.registry import Limits, RunRegistry, configure_torch_threads  # noqa: E402
 
 STEPS = 2000
 REPEATS = 7
@@ -74,9 +75,8 @@ def bare(config: RunConfig, lean: bool = False) -> tuple[float, float]:
 
 def worker(reg: RunRegistry, config: RunConfig) -> tuple[float, float]:
     run = reg.start(config, owner="bench")
-    w = reg.get(run)
-    w.join()
-    snap = w.snapshot(poll=False)
+    reg.join(run)
+    snap = reg.snapshot(run, poll=False)
     assert snap.status.value == "finished", snap.message
     busy = float(snap.history["train"]["time"][-1])   # wall seconds spent training
     return snap.step / snap.cpu_s, snap.step / busy

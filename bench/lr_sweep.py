@@ -30,8 +30,8 @@ from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 from playground import data  # noqa: E402
 from playground.config import RunConfig  # noqa: E402
 from playground.models import build_model  # noqa: E402
-from playground.optim import make_optimizer  # noqa: E402
-from playground.sweep import SweepSettings, range_test  # noqa: E402
+from playground.training.optim import make_optimizer  # noqa: E402
+from playground.sweep.range_test import SweepSettings, range_test  # noqa: E402
 
 START, END, STEPS, BATCH = 1e-5, 10.0, 100, 64
 # CPU time of this process: on a shared 2-core machine wall time mostly measures the

@@ -23,12 +23,12 @@ import plotly.io as pio  # noqa: E402
 
 from playground import data  # noqa: E402
 from playground.config import RunConfig  # noqa: E402
-from playground.engine import Trainer  # noqa: E402
+from playground.training.trainer import Trainer  # noqa: E402
 from playground.figures.boundary import boundary_figure  # noqa: E402
 from playground.figures.curves import Curve, accuracy_figure, loss_figure, lr_figure  # noqa: E402
-from playground.history import History  # noqa: E402
-from playground.predict import grid_probabilities, plane_bounds, replica  # noqa: E402
-from playground.registry import configure_torch_threads  # noqa: E402
+from playground.training.history import History  # noqa: E402
+from playground.training.predict import grid_probabilities, plane_bounds, replica  # noqa: E402
+from playground.runs.registry import configure_torch_threads  # noqa: E402
 
 REPEATS = 15
 

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from playground.registry import Limits, RunRegistry, configure_torch_threads
+from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
 
 # The app runs every training thread with one intra-op thread; test the same way.
 configure_torch_threads()

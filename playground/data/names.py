@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from playground.models_names import ITOS, N_SYMBOLS, STOI
+from .alphabet import ITOS, N_SYMBOLS, STOI
 
 from .base import Split, TaskData, split_indices
 

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.figures import curves
+from playground.runs.status import Status
 from playground.figures.theme import colors_for, style
 
 # The x axes a comparison offers (keys of the history view) and their titles.
@@ -28,16 +29,16 @@ class Member:
     label: str
     optimizer: str
     history: dict                 # snapshot.history
-    status: str = "running"
+    status: Status = Status.RUNNING
     diverged_at: int | None = None
 
 
 def legend_label(m: Member) -> str:
     if m.diverged_at is not None:
         return f"{m.label} ✕ diverged"
-    if m.status in ("stopped", "failed"):
-        return f"{m.label} ({m.status})"
-    if m.status == "paused":
+    if m.status in (Status.STOPPED, Status.FAILED):
+        return f"{m.label} ({Status(m.status).value})"
+    if m.status == Status.PAUSED:
         return f"{m.label} (paused)"
     return m.label
 

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.lr_rules import RULES
+from playground.sweep.lr_rules import RULES
 from .theme import VAL_DASH, colors_for, hex_to_rgba, style
 
 X_AXES = {"lr": "learning rate η (log scale)", "exponent": "log₁₀ η (exponent)"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from playground.config import RunConfig
-from playground.engine import Trainer
+from playground.training.trainer import Trainer
 
 
 @dataclass(frozen=True)

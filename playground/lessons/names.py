@@ -15,7 +15,8 @@ import numpy as np
 from playground import data as data_registry
 from playground.config import RunConfig
 from playground.data import names as names_data
-from playground.models_names import ITOS, N_SYMBOLS, sample_names
+from playground.data.alphabet import ITOS, N_SYMBOLS
+from playground.models.window import sample_names
 
 from .base import Evidence, Lesson, Preset, Span, train, trainer_for
 

@@ -1,7 +1,7 @@
 """A network's own loss landscape: a plane through its weights, its path drawn on it.
 
-Flow: :func:`capture_run` copies what a paused or ended run recorded (its trajectory
-of flattened weights and its current weights) without touching the live model;
+Flow: :func:`playground.surface.capture.capture_record` copies what a paused or ended
+run recorded (its trajectory of flattened weights and its final weights);
 :func:`compute_surface` picks the plane (PCA of the path or filter-normalized random
 directions), evaluates the loss on a grid over it with :mod:`grid`, projects the
 path(s) and measures **fidelity**: the true loss at each checkpoint next to the
@@ -15,12 +15,13 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from playground.models import build_model
+from playground.surface.capture import RunTrace
 from playground.surface.directions import pca_directions, project, random_directions
 from playground.surface.grid import grid_losses, linear_stack, plane_losses, point_losses
 
@@ -60,59 +61,6 @@ class SurfaceSpec:
         if self.split not in SPLITS:
             out.append(f"split: must be one of {', '.join(SPLITS)}, got {self.split!r}")
         return out
-
-
-@dataclass(frozen=True)
-class RunTrace:
-    """Copies of what one run recorded; safe to use from any thread."""
-    run_id: str
-    label: str
-    optimizer: str
-    config: object
-    task: object = field(repr=False)
-    steps: tuple[int, ...]
-    points: torch.Tensor = field(repr=False)   # (n, P) flattened weights, finite
-    note: str = ""
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.run_id, self.steps[-1])
-
-
-def capture_run(worker) -> RunTrace:
-    """The trajectory and current weights of a paused or ended run, as copies.
-
-    Reads only: ``as_tensor`` and ``flat_params`` both return new tensors, so the
-    surface code can never write into the live model or its optimizer.
-    """
-    status = getattr(worker.status, "value", worker.status)
-    if status in ("queued", "running"):
-        raise ValueError(f"run {worker.run_id} is {status}; pause it (or let it finish) "
-                         "before drawing its surface")
-    trainer = worker.trainer
-    if trainer is None:
-        raise ValueError(f"run {worker.run_id} has not started training yet")
-    steps, points = trainer.trajectory.as_tensor()
-    current = trainer.flat_params()
-    if not steps or steps[-1] != trainer.step_count:
-        steps = [*steps, trainer.step_count]
-        points = current.unsqueeze(0) if not len(points) else torch.cat(
-            [points, current.unsqueeze(0)])
-    finite = torch.isfinite(points).all(dim=1)
-    note = ""
-    if not bool(finite.all()):
-        note = (f"{int((~finite).sum())} checkpoint(s) with non-finite weights were left out "
-                "(the run diverged); the path ends at the last finite one")
-        keep = finite.nonzero().flatten().tolist()
-        steps = [steps[i] for i in keep]
-        points = points[finite]
-    if len(steps) < 2:
-        raise ValueError(f"run {worker.run_id} has fewer than two usable checkpoints; "
-                         "train it for a few more steps first")
-    cfg = worker.config
-    label = getattr(worker, "label", "") or cfg.short_label()
-    return RunTrace(worker.run_id, label, cfg.optimizer, cfg, trainer.task,
-                    tuple(steps), points, note)
 
 
 @dataclass(frozen=True)

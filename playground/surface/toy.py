@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from playground.config import OPTIMIZERS
-from playground.optim import make_optimizer
+from playground.training.optim import make_optimizer
 
 # A path that leaves the domain by more than this many domain widths has diverged:
 # it will never come back into the picture, and its values overflow soon after.

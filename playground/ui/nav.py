@@ -1,9 +1,9 @@
 """The app's pages, in menu order, and the one way to find or switch to one.
 
 Every page is named by a short key ("train", "sweep", ...) that is also its URL path.
-Pages that edit the shared setup (``uses_setup``) get the setup sidebar, drawn once
-by the entrypoint around the page (see :mod:`playground.ui.shell`); the others show a
-one-line summary of it instead.
+The menu below is the whole navigation; each page's package registers its ``render``
+function with ``@nav.page(key)``. Pages that edit the shared setup (``uses_setup``) get
+the setup sidebar, drawn by the shell around them; the others show a summary of it.
 """
 from __future__ import annotations
 
@@ -16,55 +16,62 @@ import streamlit as st
 @dataclass(frozen=True)
 class PageSpec:
     key: str                  # also the URL path; the default page is served at "/"
-    title: str                # the navigation link's text
+    title: str                # the navigation link's text and the page's heading
     icon: str
-    render: Callable[[], None]
     uses_setup: bool          # draws the shared setup sidebar
 
 
-def specs() -> list[PageSpec]:
-    # Imported here: page modules import this module for switch_to().
-    from playground.ui.pages import compare, lessons, server, surface, sweep, train
-
-    return [
-        PageSpec("train", "Train", ":material/model_training:", train.render, True),
-        PageSpec("sweep", "LR sweep", ":material/ssid_chart:", sweep.render, True),
-        PageSpec("compare", "Compare", ":material/compare_arrows:", compare.render, True),
-        PageSpec("surface", "Loss surface", ":material/landscape:", surface.render, False),
-        PageSpec("lessons", "Lessons", ":material/school:", lessons.render, False),
-        PageSpec("server", "Server", ":material/dns:", server.render, False),
-    ]
-
-
+MENU = (
+    PageSpec("train", "Train", ":material/model_training:", True),
+    PageSpec("sweep", "LR sweep", ":material/ssid_chart:", True),
+    PageSpec("compare", "Compare", ":material/compare_arrows:", True),
+    PageSpec("surface", "Loss surface", ":material/landscape:", False),
+    PageSpec("lessons", "Lessons", ":material/school:", False),
+    PageSpec("server", "Server", ":material/dns:", False),
+)
 DEFAULT = "train"
+_BY_KEY = {s.key: s for s in MENU}
+_RENDERS: dict[str, Callable[[], None]] = {}
+
+
+def page(key: str):
+    """Register the decorated function as the page ``key``'s render()."""
+    if key not in _BY_KEY:
+        raise KeyError(f"no page {key!r} in the menu")
+
+    def register(render: Callable[[], None]) -> Callable[[], None]:
+        _RENDERS[key] = render
+        return render
+    return register
+
+
+def _st_page(spec: PageSpec, default: bool):
+    return st.Page(_RENDERS[spec.key], title=spec.title, icon=spec.icon, url_path=spec.key,
+                   default=default)
 
 
 def pages(default: str = DEFAULT) -> list:
     """``st.Page`` objects for ``st.navigation``; ``default`` is served at "/"."""
-    return [st.Page(s.render, title=s.title, icon=s.icon, url_path=s.key,
-                    default=s.key == default) for s in specs()]
+    missing = [s.key for s in MENU if s.key not in _RENDERS]
+    if missing:
+        raise RuntimeError(f"pages not registered: {', '.join(missing)} "
+                           "(import playground.ui.pages first)")
+    return [_st_page(s, s.key == default) for s in MENU]
 
 
-def spec_of(page) -> PageSpec:
-    """The spec of a ``st.Page`` returned by ``st.navigation`` (matched by title: the
-    default page reports an empty url_path because it is served at the root)."""
-    for s in specs():
-        if s.title == page.title:
+def spec_of(st_page) -> PageSpec:
+    """The spec of a page returned by ``st.navigation`` (matched by title: the default
+    page reports an empty url_path because it is served at the root)."""
+    for s in MENU:
+        if s.title == st_page.title:
             return s
-    raise KeyError(f"no page titled {page.title!r}")
-
-
-def find(key: str):
-    """The ``st.Page`` for ``key`` (for ``st.switch_page``)."""
-    for s, page in zip(specs(), pages()):
-        if s.key == key:
-            return page
-    raise KeyError(f"no page {key!r}; pages are {', '.join(s.key for s in specs())}")
+    raise KeyError(f"no page titled {st_page.title!r}")
 
 
 def title(key: str) -> str:
-    return next(s.title for s in specs() if s.key == key)
+    return _BY_KEY[key].title
 
 
 def switch_to(key: str) -> None:
-    st.switch_page(find(key))
+    """Go to page ``key`` (a page's identity is its URL path, whichever is the default)."""
+    st.switch_page(_st_page(_BY_KEY[key], False))

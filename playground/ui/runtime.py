@@ -13,11 +13,9 @@ import uuid
 import streamlit as st
 
 from playground.config import RunConfig
-from playground.registry import Limits, RunRegistry
+from playground.runs.registry import Limits, RunRegistry
 from playground.ui import state
 
-CONFIG_KEY = state.CONFIG
-SESSION_KEY = state.SESSION_ID
 
 
 _live: list[RunRegistry] = []   # the registry in service, for release callbacks
@@ -66,51 +64,63 @@ def _session_owner(owner: str) -> str:
 
 
 def session_id() -> str:
-    if SESSION_KEY not in st.session_state:
-        st.session_state[SESSION_KEY] = uuid.uuid4().hex[:12]
-    sid = st.session_state[SESSION_KEY]
+    if state.SESSION_ID not in st.session_state:
+        st.session_state[state.SESSION_ID] = uuid.uuid4().hex[:12]
+    sid = st.session_state[state.SESSION_ID]
     _session_owner(sid)
     return sid
 
 
 def get_config() -> RunConfig:
-    cfg = st.session_state.get(CONFIG_KEY)
+    cfg = st.session_state.get(state.CONFIG)
     if not isinstance(cfg, RunConfig):
         cfg = RunConfig()
-        st.session_state[CONFIG_KEY] = cfg
+        st.session_state[state.CONFIG] = cfg
     return cfg
 
 
 def set_config(config: RunConfig) -> None:
     """Replace the shared config; the sidebar widgets pick it up on their next render."""
-    st.session_state[CONFIG_KEY] = config
-    st.session_state[SYNC_FLAG] = True
+    st.session_state[state.CONFIG] = config
+    st.session_state[state.CONFIG_CHANGED] = True
 
 
-SYNC_FLAG = state.CONFIG_CHANGED
 
 
 # ---------------------------------------------------------------- page hand-offs
-# One page can hand work to another (Lessons → Train "load this preset and start";
-# Compare → Loss surface "draw these runs"). The sender stores a payload under the
-# receiving page's name and switches page; the receiver takes it exactly once.
-#   "train":   {"config": RunConfig, "start": bool}
-#   "sweep":   {"config": RunConfig, "preset": str | None, "start": bool}
-#   "compare": {"configs": [RunConfig, ...], "labels": [str, ...], "start": bool}
-#   "surface": {"run_ids": [str, ...]}
-
-
+# The sender stores a typed hand-off (ui/state.py) under the receiving page's key and
+# switches page; the receiver takes it exactly once. Its (first) config becomes the
+# shared setup before the receiver's sidebar is drawn (the shell does it), so the
+# sidebar shows it on arrival.
 def hand_off(page: str, **payload) -> None:
-    st.session_state[state.handoff_key(page)] = payload
+    st.session_state[state.handoff_key(page)] = _typed(page, payload)
+
+
+def _typed(page: str, payload):
+    kind = state.HANDOFFS[page]
+    if isinstance(payload, kind):
+        return payload
+    values = dict(payload)
+    for name in ("configs", "labels", "run_ids"):
+        if name in values:
+            values[name] = tuple(values[name] or ())
+    return kind(**values)
+
+
+def _pending(page: str):
+    payload = st.session_state.get(state.handoff_key(page))
+    return _typed(page, payload) if isinstance(payload, dict) else payload
 
 
 def handed_config(page: str) -> RunConfig | None:
-    """The setup a pending hand-off to ``page`` carries (its first config), if any: the
-    shell makes it the shared setup before drawing the sidebar, so it shows on arrival."""
-    payload = st.session_state.get(state.handoff_key(page)) or {}
-    configs = [payload.get("config"), *(payload.get("configs") or [])]
+    """The setup a pending hand-off to ``page`` carries (its first config), if any."""
+    payload = _pending(page)
+    configs = [getattr(payload, "config", None), *getattr(payload, "configs", ())]
     return next((c for c in configs if isinstance(c, RunConfig)), None)
 
 
-def take_handoff(page: str) -> dict | None:
-    return st.session_state.pop(state.handoff_key(page), None)
+def take_handoff(page: str):
+    """The hand-off left for ``page`` (a ``state.To…`` object), taken once; or None."""
+    payload = _pending(page)
+    st.session_state.pop(state.handoff_key(page), None)
+    return payload

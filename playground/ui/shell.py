@@ -14,53 +14,49 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.ui import controls, nav, runtime, state
-
-TRAIN_PACES = {"slow": 30.0, "watch": 150.0, "max": None}   # the Train page's Speed
+import playground.ui.pages  # noqa: F401  (each page registers itself with nav)
+from playground.ui import nav, runtime, state
+from playground.ui.widgets import setup_link
+from playground.ui.widgets.setup_sidebar import config_sidebar, setup_summary
 
 
 def main(default: str = nav.DEFAULT) -> None:
     page = st.navigation(nav.pages(default), position="top")
     spec = nav.spec_of(page)
-    controls.load_from_url()
+    setup_link.load_from_url()
     _reattach(runtime.registry(), runtime.session_id())
     handed = runtime.handed_config(spec.key)
     if handed is not None and handed != runtime.get_config():
         runtime.set_config(handed)        # the sidebar below then shows it
     if spec.uses_setup:
-        hidden, locked = controls.classroom()
-        controls.config_sidebar(hidden=hidden, locked=locked)
+        hidden, locked = setup_link.classroom()
+        config_sidebar(hidden=hidden, locked=locked)
     else:
-        controls.setup_summary()
+        setup_summary()
     page.run()
-    controls.sync_url(runtime.get_config(), attached_ids())
+    setup_link.sync_url(runtime.get_config(), attached_ids())
 
 
 def attached_ids() -> dict[str, str]:
     """The run and the group this session shows, for the address bar."""
-    ids = {controls.RUN_PARAM: st.session_state.get(state.TRAIN_RUN),
-           controls.GROUP_PARAM: st.session_state.get(state.COMPARE_GROUP)}
+    ids = {setup_link.RUN_PARAM: st.session_state.get(state.TRAIN_RUN),
+           setup_link.GROUP_PARAM: st.session_state.get(state.COMPARE_GROUP)}
     return {k: v for k, v in ids.items() if v}
-
-
-def pace_key(pace: float | None) -> str:
-    return next((k for k, v in TRAIN_PACES.items() if v == pace), "watch")
 
 
 def _reattach(reg, sid: str) -> None:
     """Once per session: the run and the group the link names become this session's
     (a reload is a new session), before any page or the reaper can miss them."""
-    linked = controls.take_link_ids()
-    run_id = linked.get(controls.RUN_PARAM)
+    linked = setup_link.take_link_ids()
+    run_id = linked.get(setup_link.RUN_PARAM)
     snap = reg.snapshot(run_id, poll=False, max_points=2) if run_id else None
-    if snap is not None and reg.group_of(run_id) is None:
+    if snap is not None and snap.group_id is None:
         if snap.active:
             reg.claim(run_id, sid)
         st.session_state[state.TRAIN_RUN] = run_id
         st.session_state[state.TRAIN_APPLIED_LR] = snap.config.lr
-        st.session_state[state.TRAIN_PACE] = pace_key(snap.pace)
-    group_id = linked.get(controls.GROUP_PARAM)
-    group = reg.group(group_id) if group_id else None
+        st.session_state[state.TRAIN_PACE] = state.pace_key(snap.pace)
+    group = reg.group(linked.get(setup_link.GROUP_PARAM), poll=False, max_points=2)
     if group is not None:
-        reg.claim(group.members[0].run_id, sid)
+        reg.claim(group.run_ids[0], sid)
         st.session_state[state.COMPARE_GROUP] = group.group_id

@@ -7,6 +7,9 @@ page; anything another module reads is declared here.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 CONFIG = "run_config"               # RunConfig: the shared setup the sidebar edits
 SESSION_ID = "session_id"           # str: this browser session's random id (owner of runs)
 CONFIG_CHANGED = "_config_changed_elsewhere"   # bool: copy CONFIG into the widgets
@@ -14,7 +17,16 @@ CONFIG_CHANGED = "_config_changed_elsewhere"   # bool: copy CONFIG into the widg
 TRAIN_RUN = "train_run_id"          # str | None: the run the Train page shows
 TRAIN_APPLIED_LR = "train_applied_lr"   # float: the LR last sent to that run
 TRAIN_PACE = "train_pace"           # "slow" | "watch" | "max": the Speed control
+TRAIN_PACES = {"slow": 30.0, "watch": 150.0, "max": None}   # ... as steps/s caps
+TRAIN_HANDED_TASK = "train_handed_task"   # (data cache key, TaskData) of an upload
+TRAIN_BOUNDARY = "train_boundary"   # {"run", "key", "time", "fig"}: the last model view
 COMPARE_GROUP = "cmp_group"         # str | None: id of the group the Compare page shows
+COMPARE_ROWS = "cmp_rows"           # list[dict]: the run table's rows (blank = inherit)
+COMPARE_TABLE_VERSION = "cmp_table_version"   # int: bumped to reset the table's editor
+COMPARE_NOTE = "cmp_note"           # str: what a hand-off's runs differ in beyond the table
+SWEEP_JOB = "sweep_job"             # {"id", "mode", "settings", "config", "label", "live"}
+SWEEP_NOTICE = "sw_notice"          # (level, text) to say once: "Sweep cancelled."
+SWEEP_USED = "sweep_used_lr"        # the "Set learning rate …" note after Use this LR
 
 URL_LOADED = "_url_loaded"          # bool: the link was read (once per session)
 URL_ERRORS = "_url_errors"          # list[ConfigError]: what the link got wrong
@@ -22,6 +34,53 @@ LINK_IDS = "_link_ids"              # {"run": id, "group": id}: named by the lin
 CLASSROOM = "_classroom"            # {"hide": frozenset[str], "lock": bool}
 
 
+def sweep_result(mode: str) -> str:
+    """The last finished sweep of a mode ("range", "short"): {"id", "mode", "items", ...}."""
+    return f"sweep_result_{mode}"
+
+
+def lesson_job(lesson: str) -> str:
+    """The job id of a lesson's evidence (one per lesson card)."""
+    return f"lesson_job_{lesson}"
+
+
 def handoff_key(page: str) -> str:
     """Where one page leaves work for another ("train", "sweep", "compare", "surface")."""
     return f"handoff_{page}"
+
+
+# ------------------------------------------------------------ page-to-page hand-offs
+# What one page hands another (Lessons → Train "load this preset and start", Compare →
+# Loss surface "draw these runs"): left by the sender, taken once by the receiver.
+@dataclass(frozen=True)
+class ToTrain:
+    config: Any                          # RunConfig
+    start: bool = False
+    task: Any = None                     # TaskData of an upload (cannot travel in a URL)
+
+
+@dataclass(frozen=True)
+class ToSweep:
+    config: Any = None                   # RunConfig, or None to keep the setup
+    preset: str | None = None            # a range-test preset ("makemore")
+    start: bool = False
+
+
+@dataclass(frozen=True)
+class ToCompare:
+    configs: tuple = ()                  # RunConfigs, one per run
+    labels: tuple = ()
+    start: bool = False
+
+
+@dataclass(frozen=True)
+class ToSurface:
+    run_ids: tuple = field(default_factory=tuple)
+
+
+HANDOFFS = {"train": ToTrain, "sweep": ToSweep, "compare": ToCompare, "surface": ToSurface}
+
+
+def pace_key(pace: float | None) -> str:
+    """The Train page's Speed choice for a run's pace."""
+    return next((k for k, v in TRAIN_PACES.items() if v == pace), "watch")

@@ -1,1 +1,2 @@
-"""The app's pages; the menu lives in playground/ui/nav.py."""
+"""The app's pages, one package each; importing this registers them all with nav."""
+from . import compare, lessons, server, surface, sweep, train  # noqa: F401

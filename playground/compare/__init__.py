@@ -1,0 +1,1 @@
+"""Comparisons: 2–6 runs trained side by side, fairly, in lockstep."""

@@ -1,0 +1,287 @@
+"""RunRegistry: the only door pages use to runs, comparisons and background jobs.
+
+One Streamlit process serves many browser sessions; they all share this registry
+(through ``st.cache_resource``). It starts runs and comparison groups, enforces the
+compute-slot cap and the per-session limit (:mod:`.table`), sends commands (checked
+first, :mod:`.commands`), hands out immutable snapshots and copies, and runs a reaper
+(:mod:`.reaper`) that pauses runs nobody has looked at for a while and stops them after
+longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
+a record: only ids, snapshots and copies.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any, Callable
+
+from playground.config import InvalidConfig
+from playground.runs import commands
+from playground.runs.commands import Inbox
+from playground.runs.jobs import JobBoard, JobSnapshot, Progress
+from playground.runs.limits import Limits, configure_torch_threads, warm_up
+from playground.runs.reaper import Reaper
+from playground.runs.record import HISTORY_POINTS, RunRecord
+from playground.runs.sessions import Sessions
+from playground.runs.slots import ComputeSlots
+from playground.runs.snapshot import GroupSnapshot, Snapshot
+from playground.runs.status import ACTIVE
+from playground.runs.table import Entry, RunLimitError, RunTable
+from playground.runs.thread import RunThread
+
+__all__ = ["Limits", "RunLimitError", "RunRegistry", "configure_torch_threads"]  # re-exported
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+class RunRegistry:
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        configure_torch_threads()
+        self.slots = ComputeSlots(self.limits.max_concurrent)
+        self._table = RunTable(self.limits)
+        self._sessions = Sessions()
+        self._jobs = JobBoard(self.slots, self.limits.keep_ended_per_owner)
+        self._end_listeners: list[Callable[[RunRecord], None]] = []
+        self._closed = threading.Event()
+        self._reaper = Reaper(self._table, self._sessions, self._jobs, self.limits,
+                              self._send, self._closed)
+        self._reaper.start()
+        threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+
+    # ------------------------------------------------------------ starting
+    def start(self, config, owner: str = "", task=None, start_paused: bool = False,
+              pace: float | None = None, label: str = "") -> str:
+        """Validate, create and start a run; returns its id.
+
+        Raises :class:`InvalidConfig` (every bad field) or :class:`RunLimitError`."""
+        errors = config.validate()
+        if errors:
+            raise InvalidConfig(errors)
+        record = RunRecord(new_id(), config, owner=owner, label=label, paused=start_paused)
+        record.pace = commands.checked("set_pace", pace)
+        entry = Entry(record, Inbox())
+        entry.thread = RunThread(record, entry.inbox, self.slots, task=task)
+        self._admit([entry], owner)
+        entry.thread.start()
+        return record.run_id
+
+    def start_group(self, configs: list, labels: list[str], owner: str = "",
+                    pace: float | None = None, lanes: int | None = None,
+                    pack: bool | None = None) -> str:
+        """Start a comparison of 2–6 runs in lockstep; returns the group's id."""
+        from playground.compare.group import Group
+        from playground.compare.member import Member
+
+        bad = [f"run {i + 1} · {e}" for i, c in enumerate(configs) for e in c.validate()]
+        if bad:
+            raise ValueError("invalid runs: " + "; ".join(bad))
+        if len(labels) != len(configs):
+            raise ValueError("one label per run is needed")
+        group_id = new_id()
+        entries = [Entry(RunRecord(new_id(), c, owner=owner, label=label, group_id=group_id),
+                         Inbox()) for c, label in zip(configs, labels)]
+        group = Group(group_id, [Member(e.record, e.inbox, i) for i, e in enumerate(entries)],
+                      self.slots, owner=owner, lanes=lanes, pace=commands.checked(
+                          "set_pace", pace), pack=pack)
+        for e in entries:
+            e.group = group
+        self._admit(entries, owner, group)
+        group.start()
+        return group_id
+
+    def on_run_end(self, listener: Callable[[RunRecord], None]) -> None:
+        """Call ``listener(record)`` when any run started from now on ends."""
+        self._end_listeners.append(listener)
+
+    def _admit(self, entries: list[Entry], owner: str, group=None) -> None:
+        if self._closed.is_set():
+            raise RuntimeError("the run registry has been shut down")
+        for e in entries:
+            for listener in self._end_listeners:
+                e.record.on_end(listener)
+        self._table.admit(entries, owner, group)
+
+    # ------------------------------------------------------------ commands
+    def pause(self, run_id: str, reason: str = "") -> bool:
+        return self._send(run_id, "pause", reason)
+
+    def resume(self, run_id: str) -> bool:
+        return self._send(run_id, "resume")
+
+    def step(self, run_id: str, n: int = 1) -> bool:
+        """Train ``n`` steps of a paused run, then pause again."""
+        return self._send(run_id, "step", n)
+
+    def stop(self, run_id: str) -> bool:
+        return self._send(run_id, "stop")
+
+    def set_lr(self, run_id: str, lr: float) -> bool:
+        """Change the learning rate from the next step (the schedule keeps its shape)."""
+        return self._send(run_id, "set_lr", lr)
+
+    def set_pace(self, run_id: str, pace: float | None) -> bool:
+        """Cap a run's steps/s (None = full speed); for a comparison, the whole group's."""
+        pace = commands.checked("set_pace", pace)
+        entry = self._table.get(run_id)
+        if entry is None:
+            return False
+        if entry.group is not None:
+            entry.group.set_pace(pace)
+            return True
+        return self._send(run_id, "set_pace", pace)
+
+    def _send(self, run_id: str, name: str, arg=None) -> bool:
+        """Check the command, queue it for the run's driver; False if no such run."""
+        arg = commands.checked(name, arg)
+        entry = self._table.get(run_id)
+        if entry is None:
+            return False
+        entry.inbox.put(name, arg)
+        entry.wake()
+        return True
+
+    def pause_group(self, group_id: str) -> None:
+        for run_id in self._table.member_ids(group_id):
+            self.pause(run_id)
+
+    def resume_group(self, group_id: str) -> None:
+        for run_id in self._table.member_ids(group_id):
+            self.resume(run_id)
+
+    def stop_group(self, group_id: str) -> None:
+        for run_id in self._table.member_ids(group_id):
+            self.stop(run_id)
+
+    def claim(self, run_id: str, owner: str) -> None:
+        """Make ``owner`` (a session id) look after a run and its whole group, e.g. after
+        a reload (a new session): limits, the reaper and "my runs" lists follow it."""
+        entry = self._table.get(run_id)
+        if entry is None:
+            raise KeyError(f"no run {run_id!r}")
+        self._sessions.back(owner)
+        if entry.group is not None:
+            self._table.set_owner(self._table.member_ids(entry.group.group_id), owner)
+            entry.group.owner = owner
+        else:
+            self._table.set_owner([run_id], owner)
+
+    # ------------------------------------------------------------ reading
+    def snapshot(self, run_id: str | None, poll: bool = True,
+                 max_points: int = HISTORY_POINTS, with_weights: bool = True
+                 ) -> Snapshot | None:
+        entry = self._table.get(run_id)
+        return entry.record.snapshot(poll, max_points, with_weights) if entry else None
+
+    def snapshots(self, owner: str | None = None, **options) -> list[Snapshot]:
+        """Snapshots of every run (of one session), oldest first; unpolled by default."""
+        options.setdefault("poll", False)
+        return [e.record.snapshot(**options) for e in self._table.all()
+                if owner is None or e.record.owner == owner]
+
+    def group(self, group_id: str | None, **options) -> GroupSnapshot | None:
+        group = self._table.group(group_id)
+        return group.view(**options) if group is not None else None
+
+    def group_of(self, run_id: str | None) -> str | None:
+        entry = self._table.get(run_id)
+        return entry.group.group_id if entry is not None and entry.group is not None else None
+
+    def task(self, run_id: str):
+        """The data a run trains on (shared and read-only: runs only index it), or None."""
+        entry = self._table.get(run_id)
+        return entry.record.trainer.task if entry and entry.record.trainer else None
+
+    def history(self, run_id: str, max_points: int = HISTORY_POINTS) -> dict | None:
+        entry = self._table.get(run_id)
+        return entry.record.history_view(max_points) if entry else None
+
+    def capture(self, run_id: str):
+        """A paused or ended run's path for a loss surface, as copies (or ValueError)."""
+        from playground.surface.capture import capture_record
+
+        entry = self._table.get(run_id)
+        if entry is None:
+            raise ValueError(f"run {run_id} no longer exists")
+        return capture_record(entry.record)
+
+    def join(self, run_id: str, timeout: float | None = None) -> None:
+        """Wait until a run's driver is done (tests and benchmarks)."""
+        entry = self._table.get(run_id)
+        if entry is not None:
+            (entry.thread or entry.group).join(timeout)
+
+    # ------------------------------------------------------------ jobs
+    def start_job(self, fn: Callable[[Progress], Any], owner: str = "", label: str = "") -> str:
+        """Run ``fn(progress)`` in the background (a sweep, a surface); returns its id."""
+        if self._closed.is_set():
+            raise RuntimeError("the run registry has been shut down")
+        return self._jobs.start(new_id(), fn, owner, label)
+
+    def job_snapshot(self, job_id: str | None) -> JobSnapshot | None:
+        job = self._jobs.get(job_id)
+        return job.snapshot() if job else None
+
+    def cancel_job(self, job_id: str | None) -> None:
+        job = self._jobs.get(job_id)
+        if job is not None:
+            job.cancel()
+
+    def jobs(self, owner: str | None = None) -> list[JobSnapshot]:
+        return [j.snapshot(poll=False) for j in self._jobs.all(owner)]
+
+    # ------------------------------------------------------------ sessions
+    def touch(self, owner: str) -> None:
+        """Mark every run of a session as watched (its page is open somewhere)."""
+        now = time.monotonic()
+        self._sessions.back(owner)
+        for e in self._table.all():
+            if e.record.owner == owner:
+                e.record.last_polled = now
+        for j in self._jobs.all(owner):
+            j.last_polled = now
+
+    def release(self, owner: str) -> None:
+        """The session went away (tab closed, or its connection dropped): its runs are
+        paused after a short grace and stopped after the TTL unless it comes back."""
+        self._sessions.release(owner)
+
+    def watched_sessions(self) -> int:
+        """How many connected sessions have a live run (pages poll less when many do)."""
+        owners = {e.record.owner for e in self._table.all() if e.record.status in ACTIVE}
+        return len(owners - set(self._sessions.released()))
+
+    def usage(self) -> tuple[int, int]:
+        """(compute slots busy, runs and jobs waiting for one)."""
+        return self.slots.busy(), self.slots.queued()
+
+    def disconnected(self) -> set[str]:
+        """The sessions that went away (their tab closed or their connection dropped)."""
+        return set(self._sessions.released())
+
+    # ------------------------------------------------------------ lifecycle
+    def remove(self, run_id: str) -> None:
+        self.stop(run_id)
+        self._table.drop(run_id)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop every run and the reaper, and wait for their threads to end."""
+        self._closed.set()
+        entries = self._table.all()
+        for e in entries:
+            e.inbox.put("stop")
+            e.wake()
+        jobs = self._jobs.all()
+        for j in jobs:
+            j.cancel()
+        deadline = time.monotonic() + timeout
+        for t in [*(e.thread for e in entries if e.thread), *self._table.groups(), *jobs]:
+            if t.is_alive():
+                t.join(max(0.0, deadline - time.monotonic()))
+        self._reaper.join(max(0.0, deadline - time.monotonic()))
+
+    def reap(self, now: float | None = None) -> list[tuple[str, str]]:
+        """Pause or stop runs nobody polled recently; returns (run_id, action) pairs."""
+        return self._reaper.reap(now)

@@ -1,0 +1,49 @@
+"""What the model does, beside its loss: the decision boundary (2D tasks) or a
+validation confusion matrix, drawn from a copy of the weights at most once a second."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from playground.figures.boundary import boundary_figure, confusion_figure
+from playground.runs.snapshot import Snapshot
+from playground.training.predict import (confusion_matrix, grid_probabilities, plane_bounds,
+                                         replica)
+from playground.ui import runtime, state
+from playground.ui.widgets.charts import chart
+
+BOUNDARY_EVERY_S = 1.0
+
+
+def model_view(snap: Snapshot, view: dict) -> None:
+    if snap.weights is None:
+        return
+    task = runtime.registry().task(snap.run_id)   # the run's own data (maybe an upload)
+    if task is None:
+        return
+    cache = st.session_state.get(state.TRAIN_BOUNDARY)
+    key = (snap.run_id, snap.weights_step, view["show_val"])
+    fresh = cache is None or cache["run"] != snap.run_id
+    due = fresh or (cache["key"] != key and
+                    (time.monotonic() - cache["time"] >= BOUNDARY_EVERY_S or not snap.active))
+    if due:
+        model = replica(snap.config, task, snap.weights)
+        if task.kind == "points2d":
+            fig = _boundary(model, task, snap, view["show_val"])
+        else:
+            counts = confusion_matrix(model, task.val, task.n_classes)
+            fig = confusion_figure(counts, task.class_names,
+                                   title=f"Validation confusion · step {snap.weights_step:,}")
+        cache = {"run": snap.run_id, "key": key, "time": time.monotonic(), "fig": fig}
+        st.session_state[state.TRAIN_BOUNDARY] = cache
+    chart(cache["fig"], "chart_model")
+
+
+def _boundary(model, task, snap: Snapshot, show_val: bool):
+    train_x, train_y = task.train.x.numpy(), task.train.y.numpy()
+    bounds = plane_bounds(train_x)
+    _, _, probs = grid_probabilities(model, bounds, resolution=90)
+    val = (task.val.x.numpy(), task.val.y.numpy()) if show_val else (None, None)
+    return boundary_figure(bounds, probs, train_x, train_y, task.class_names, *val,
+                           title=f"Decision boundary · step {snap.weights_step:,}")

@@ -1,0 +1,109 @@
+"""Live pieces shared by pages: run status, metrics row, progress, curve figures.
+
+These are called from inside ``st.fragment(run_every=...)`` functions; they only read
+immutable snapshots, never a live trainer.
+"""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from playground.figures.curves import Curve
+from playground.figures.theme import optimizer_color
+from playground.runs.snapshot import Snapshot
+from playground.runs.status import Status
+
+POLL_S = 0.5
+
+
+def poll_intervals(snap: Snapshot | None, sessions: int) -> tuple[float | None, float | None]:
+    """(status, charts) refresh periods in seconds, or None for "do not poll".
+
+    Only a running run's charts change, so only they are redrawn; a queued or paused
+    run needs just its status line. With a class on one server every redraw competes
+    with training for the same two cores, so periods grow with the number of sessions
+    watching a live run: 0.5 s for a few, 1 s from 5, 2 s from 11 (a waiting run's
+    status: every 3 s, 5 s for a class).
+    """
+    if snap is None or not snap.active:
+        return None, None
+    scale = 1.0 if sessions <= 4 else 2.0 if sessions <= 10 else 4.0
+    if snap.status == Status.RUNNING:
+        return POLL_S * scale, POLL_S * scale
+    return max(3.0, 2.5 * POLL_S * scale), None
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def fmt_num(value: float | None, digits: int = 4) -> str:
+    """Short enough for a metric tile: 0.1234, 12.35, 6.12e-04."""
+    if value is None:
+        return "–"
+    if not math.isfinite(value):
+        return str(value)
+    if value != 0 and (abs(value) < 0.01 or abs(value) >= 1e5):
+        return f"{value:.2e}"
+    return f"{value:.{digits}g}"
+
+
+def status_message(snap: Snapshot) -> None:
+    """One clear sentence about where the run is, colored by severity."""
+    s = snap.status
+    if s == Status.QUEUED:
+        pos = f" (position {snap.queue_position} in the queue)" if snap.queue_position else ""
+        st.info(f"Queued{pos}: every compute slot is busy; it starts as soon as one frees up.",
+                icon=":material/hourglass_top:")
+    elif s == Status.RUNNING:
+        st.success(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
+                   icon=":material/play_circle:")
+    elif s == Status.PAUSED:
+        st.info(snap.message.capitalize(), icon=":material/pause_circle:")
+    elif s == Status.FINISHED:
+        test = (f" Test accuracy {snap.test_acc:.1%} (loss {snap.test_loss:.3f})."
+                if snap.test_acc is not None else "")
+        st.success(snap.message.capitalize() + "." + test, icon=":material/check_circle:")
+    elif s == Status.STOPPED:
+        st.warning(snap.message.capitalize() + ". Its history is kept below.",
+                   icon=":material/stop_circle:")
+    elif s == Status.DIVERGED:
+        st.error(f"**{snap.message.capitalize()}.** {snap.hint}", icon=":material/warning:")
+    elif s == Status.FAILED:
+        st.error(f"**The run failed.** {snap.message}", icon=":material/error:")
+
+
+def progress(snap: Snapshot) -> None:
+    total = snap.total_steps or 1
+    st.progress(snap.progress, text=f"step {snap.step:,} of {total:,} · epoch "
+                f"{snap.epoch:.2f} · {snap.progress:.0%}")
+
+
+def metrics_row(snap: Snapshot, smoothed_loss: float | None = None) -> None:
+    cols = st.columns(7)
+    cols[0].metric("Step", f"{snap.step:,}")
+    cols[1].metric("Epoch", f"{snap.epoch:.2f}")
+    cols[2].metric("Train loss", fmt_num(smoothed_loss if smoothed_loss is not None
+                                         else snap.last_loss),
+                   help="Smoothed minibatch cross-entropy (the slider sets the smoothing).")
+    cols[3].metric("Val loss", fmt_num(snap.val_loss),
+                   help="Cross-entropy on the validation split, model in eval() mode.")
+    cols[4].metric("Val accuracy", "–" if snap.val_acc is None else f"{snap.val_acc:.1%}",
+                   help="Share of validation examples classified correctly (1 − error rate).")
+    cols[5].metric("Steps/s", f"{snap.steps_per_sec:,.0f}" if snap.steps_per_sec else "–")
+    cols[6].metric("ETA", fmt_duration(snap.eta_s) if snap.status == Status.RUNNING else "–")
+
+
+def curve_of(snap: Snapshot, label: str | None = None, color: str | None = None) -> Curve:
+    return Curve(label=label or snap.config.optimizer_label,
+                 color=color or optimizer_color(snap.config.optimizer),
+                 train=snap.history["train"], evals=snap.history["eval"],
+                 marker_step=snap.diverged_at)
