@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass
 
 from playground.compare.group import MAX_RUNS, MIN_RUNS, group_clock
-from playground.config import INITS, OPTIMIZERS, SCHEDULERS, RunConfig
+from playground.config import INITS, OPTIMIZER_PARAMS, OPTIMIZERS, SCHEDULERS, RunConfig
+from playground.config.choices import optimizer_field
 
 # The columns of the run table, in order: (config field, column title).
 COLUMNS = (
@@ -27,6 +28,35 @@ COLUMNS = (
 )
 FIELDS = tuple(f for f, _ in COLUMNS)
 TITLES = dict(COLUMNS)
+# The Momentum and Weight decay columns mean each optimizer's own setting: RMSprop's
+# momentum and AdamW's decoupled decay are fields of their own in the config.
+_OPTIMIZER_FIELDS = {f for fields in OPTIMIZER_PARAMS.values() for f in fields} | {"momentum"}
+
+
+def cell_field(column: str, optimizer: str) -> str:
+    """The config field a table column sets for a run of ``optimizer``."""
+    return optimizer_field(column, optimizer)
+
+
+def cell_value(config: RunConfig, column: str):
+    """What a run's cell in ``column`` shows."""
+    return getattr(config, cell_field(column, config.optimizer))
+
+
+def applies(config: RunConfig, column: str) -> bool:
+    """Whether the column's setting changes anything for this run (momentum does not
+    for Adam, σ only for the normal init)."""
+    f = cell_field(column, config.optimizer)
+    if f in _OPTIMIZER_FIELDS:
+        return f in OPTIMIZER_PARAMS.get(config.optimizer, ())
+    if f == "init_std":
+        return config.init == "normal"
+    return True
+
+
+def row_of(config: RunConfig) -> dict:
+    """A config as a table row (the inverse of what ``plan`` reads)."""
+    return {f: cell_value(config, f) for f in FIELDS}
 CHOICES = {"optimizer": tuple(OPTIMIZERS), "init": tuple(INITS), "scheduler": tuple(SCHEDULERS)}
 
 # Each preset: a description and its rows (only the cells that matter are filled).
@@ -111,11 +141,15 @@ def plan(rows: list[dict], base: RunConfig, length: int | None = None,
             if f in CHOICES and v not in CHOICES[f]:
                 errors.append(f"Run {n} · {TITLES[f]}: unknown value {v!r}; choose one of "
                               f"{', '.join(CHOICES[f])}.")
-        cfg, bad = RunConfig.from_dict(values, base=group_base)
+        optimizer = values.get("optimizer", group_base.optimizer)
+        column_of = {cell_field(f, optimizer): f for f in values}
+        cfg, bad = RunConfig.from_dict({cell_field(f, optimizer): v for f, v in values.items()},
+                                       base=group_base)
         for e in bad + cfg.validate():
             if (e.field in CHOICES and e.field in values) or e.field in once:
                 continue   # already reported above in plainer words
-            errors.append(f"Run {n} · {TITLES.get(e.field, e.field)}: {e.reason}.")
+            column = column_of.get(e.field, e.field)
+            errors.append(f"Run {n} · {TITLES.get(column, column)}: {e.reason}.")
         configs.append(cfg)
     clock = group_clock(configs) if configs else "steps"
     if clock == "examples" and configs and not errors:
@@ -148,15 +182,17 @@ def _even_evals(configs: list[RunConfig]) -> list[RunConfig]:
 
 def labels_for(configs: list[RunConfig], base: RunConfig) -> list[str]:
     """Short legend labels naming what differs between the runs, unique within the group."""
-    varying = [f for f in FIELDS if len({getattr(c, f) for c in configs}) > 1]
+    varying = [f for f in FIELDS if len({cell_value(c, f) for c in configs if applies(c, f)}) > 1]
     labels = []
     for c in configs:
         parts = []
         if "optimizer" in varying or not varying:
             parts.append(c.optimizer_label)
         for f in varying:
-            if f != "optimizer":
-                parts.append(_describe(f, getattr(c, f)))
+            if f != "optimizer" and applies(c, f):   # no "σ=1" on a Xavier run
+                parts.append(_describe(f, cell_value(c, f)))
+            if f == "init" and c.init == "normal" and "init_std" not in varying:
+                parts.append(_describe("init_std", c.init_std))   # "Normal(0, σ) σ=5"
         labels.append(" ".join(parts) or c.optimizer_label)
     seen: dict[str, int] = {}
     unique = []

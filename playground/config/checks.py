@@ -82,6 +82,8 @@ def validate(config) -> list[ConfigError]:
     number("alpha", 0.0, 1.0, hi_open=True)
     number("eps", 0.0, 1.0, lo_open=True)
     number("weight_decay", 0.0, 10.0)
+    number("rmsprop_momentum", 0.0, 1.0, hi_open=True)
+    number("adamw_decay", 0.0, 10.0)
     # The training-set size comes from the data fields: judged only when all of
     # them are valid, so no message quotes a size computed from a bad value.
     sizes_ok = dataset_ok and not any(

@@ -19,10 +19,21 @@ OPTIMIZER_PARAMS = {
     "momentum": ("momentum", "weight_decay"),
     "nesterov": ("momentum", "weight_decay"),
     "adam": ("beta1", "beta2", "eps", "weight_decay"),
-    "adamw": ("beta1", "beta2", "eps", "weight_decay"),
-    "rmsprop": ("alpha", "eps", "momentum", "weight_decay"),
+    "adamw": ("beta1", "beta2", "eps", "adamw_decay"),
+    "rmsprop": ("alpha", "eps", "rmsprop_momentum", "weight_decay"),
     "adagrad": ("eps", "weight_decay"),
 }
+# RMSprop's momentum and AdamW's (decoupled) weight decay are settings of their own,
+# each with torch's default; a table column named "momentum" or "weight_decay" means
+# the optimizer's own one.
+_OWN_FIELD = {("momentum", "rmsprop"): "rmsprop_momentum", ("weight_decay", "adamw"): "adamw_decay"}
+
+
+def optimizer_field(name: str, optimizer: str) -> str:
+    """The config field that setting ``name`` is for a run of ``optimizer``."""
+    return _OWN_FIELD.get((name, optimizer), name)
+
+
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "linear")
 INITS = {
     "xavier_uniform": "Xavier uniform",

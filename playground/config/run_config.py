@@ -66,10 +66,18 @@ class RunConfig:
         "Adam β2: decay of the running mean of squared gradients."))
     alpha: float = field(default=0.99, metadata=_help(
         "RMSprop α: decay of the running mean of squared gradients."))
+    # RMSprop's momentum and AdamW's decay are fields of their own: one field per
+    # meaning, each with torch's default for that optimizer (RMSprop momentum 0, AdamW
+    # weight decay 0.01), the same as the Loss surface's toy race uses.
+    rmsprop_momentum: float = field(default=0.0, metadata=_help(
+        "RMSprop momentum: fraction of the previous scaled update kept (torch's default 0)."))
     eps: float = field(default=1e-8, metadata=_help(
         "Small number added to the denominator so adaptive steps never divide by zero."))
     weight_decay: float = field(default=0.0, metadata=_help(
-        "L2 penalty pulling weights toward zero (decoupled in AdamW)."))
+        "L2 penalty: λθ is added to the gradient, pulling weights toward zero."))
+    adamw_decay: float = field(default=0.01, metadata=_help(
+        "AdamW's decoupled weight decay: θ shrinks by η·λ·θ each step, apart from the "
+        "adaptive step (torch's default 0.01)."))
     # --- training ---------------------------------------------------------------
     batch_size: int = field(default=32, metadata=_help(
         "Examples per step. 0 = full batch (exact gradient, one step per epoch)."))

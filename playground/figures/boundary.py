@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from .theme import CLASS_COLORS, style
+from .theme import CLASS_COLORS, FONT_SIZE, style
 
 
 def _rgb(color: str) -> np.ndarray:
@@ -31,7 +31,8 @@ def probability_image(probs: np.ndarray) -> np.ndarray:
     return np.clip(img[::-1], 0, 255).astype(np.uint8)
 
 
-def _png_data_uri(img: np.ndarray) -> str:
+def png_data_uri(img: np.ndarray) -> str:
+    """An RGB or RGBA uint8 image as a data: URI (layout images)."""
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="PNG", compress_level=6)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
@@ -63,7 +64,7 @@ def boundary_figure(bounds: tuple[float, float, float, float] | None, probs: np.
     if probs is not None and bounds is not None:
         x0, x1, y0, y1 = bounds
         fig.add_layout_image(dict(
-            source=_png_data_uri(probability_image(probs)), xref="x", yref="y",
+            source=png_data_uri(probability_image(probs)), xref="x", yref="y",
             x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below",
             opacity=1.0))
     _points(fig, train_pts, train_labels, class_names, False, " (train)")
@@ -77,24 +78,28 @@ def boundary_figure(bounds: tuple[float, float, float, float] | None, probs: np.
     return style(fig, title, "feature x₁", "feature x₂", height, hovermode="closest", **axes)
 
 
-def digits_preview_figure(images: np.ndarray, labels: np.ndarray, n: int = 20,
-                          per_row: int = 10, title: str = "Sample training digits",
-                          height: int = 300) -> go.Figure:
-    """A mosaic of the first ``n`` 8×8 digits with their labels."""
+def digits_preview_figure(images: np.ndarray, labels: np.ndarray, n: int = 15,
+                          per_row: int = 5, title: str = "Sample training digits",
+                          height: int = 520) -> go.Figure:
+    """A mosaic of the first ``n`` 8×8 digits, each with its label in the gap above it
+    (never on the pixels), large enough to read the strokes from the back of a room."""
     n = min(n, len(images))
     rows = (n + per_row - 1) // per_row
-    pad = 1
-    mosaic = np.full((rows * (8 + pad), per_row * (8 + pad)), np.nan)
+    top, side = 4, 2                        # label band above each image; gap between
+    cell_h, cell_w = 8 + top, 8 + side
+    mosaic = np.full((rows * cell_h, per_row * cell_w), np.nan)
     fig = go.Figure()
     for i in range(n):
         r, c = divmod(i, per_row)
-        mosaic[r * 9:r * 9 + 8, c * 9:c * 9 + 8] = images[i].reshape(8, 8)
-        fig.add_annotation(x=c * 9 + 3.5, y=r * 9 - 0.9, text=str(int(labels[i])),
-                           showarrow=False, font=dict(size=14))
+        y0, x0 = r * cell_h + top, c * cell_w
+        mosaic[y0:y0 + 8, x0:x0 + 8] = images[i].reshape(8, 8)
+        fig.add_annotation(x=x0 + 3.5, y=y0 - 1.6, text=f"<b>{int(labels[i])}</b>",
+                           showarrow=False, font=dict(size=FONT_SIZE + 2))
     fig.add_trace(go.Heatmap(z=mosaic, colorscale="Greys", showscale=False,
-                             hoverinfo="skip"))
+                             hovertemplate="pixel intensity %{z:.0f} of 16<extra></extra>"))
     return style(fig, title, None, None, height, xaxis=dict(visible=False),
-                 yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"))
+                 yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"),
+                 hovermode="closest")
 
 
 def confusion_figure(counts: np.ndarray, class_names: list[str],

@@ -91,8 +91,9 @@ def _live_friendly(fig: go.Figure) -> go.Figure:
             trace = go.Scatter(**props)
         data.append(trace)
     out = go.Figure(data=data, layout=fig.layout)
-    out.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left",
-                                  x=0), margin=dict(b=110))
+    # below the x-axis title, not on it; the room the legend had above the plot goes
+    out.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.28, xanchor="left",
+                                  x=0), margin=dict(t=60, b=140))
     return out
 
 

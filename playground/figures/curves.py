@@ -87,11 +87,17 @@ def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
             if show_band and "loss_min" in tr:
                 bx, lo, hi = _finite(xs, tr["loss_min"], tr["loss_max"])
                 if len(bx) > 1:
-                    fig.add_trace(go.Scatter(
-                        x=np.concatenate([bx, bx[::-1]]), y=np.concatenate([hi, lo[::-1]]),
-                        fill="toself", fillcolor=hex_to_rgba(c.color, 0.15),
-                        line=dict(width=0), hoverinfo="skip", showlegend=False,
-                        name=f"{c.label} minibatch range", legendgroup=c.label))
+                    # Two edges, the upper filled down to the lower: hovering says what
+                    # the shading is ("lowest / highest minibatch loss"), and mode
+                    # "lines" keeps plotly from dotting short series with markers.
+                    for edge, ys, word in (("min", lo, "lowest"), ("max", hi, "highest")):
+                        fig.add_trace(go.Scatter(
+                            x=bx, y=ys, mode="lines", line=dict(width=0, color=c.color),
+                            fill="tonexty" if edge == "max" else None,
+                            fillcolor=hex_to_rgba(c.color, 0.15), showlegend=False,
+                            name=f"{c.label} · minibatch {edge}", legendgroup=c.label,
+                            hovertemplate=f"{word} minibatch loss %{{y:.4f}}"
+                                          f"<extra>{c.label}</extra>"))
             smooth = ema(tr["loss"], smoothing)
             smooth[~np.isfinite(tr["loss"])] = np.nan   # no line through the blow-up
             sx, sy = _finite(xs, smooth)
@@ -124,7 +130,10 @@ def _mark_divergence(fig: go.Figure, c: Curve, x: str) -> None:
     fig.add_trace(go.Scatter(
         x=[tr[x][idx]], y=[tr["loss"][last]], mode="markers+text",
         marker=dict(symbol="x", size=16, color=c.color, line=dict(width=2)),
-        text=["diverged"], textposition="top center", showlegend=False,
+        # left of the mark, which sits at the right edge and often at the top: the
+        # label stays inside the plot (and is never cut off by it)
+        text=["diverged "], textposition="middle left", cliponaxis=False,
+        textfont=dict(color=c.color), showlegend=False,
         name=f"{c.label} diverged", hovertemplate="diverged at step %{customdata}<extra></extra>",
         customdata=[c.marker_step]))
 

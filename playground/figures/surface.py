@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .theme import FONT_SIZE, hex_to_rgba, style
+from .theme import FONT_SIZE, MIN_FONT, hex_to_rgba, style
 
 MAX_FRAMES = 40
 # Grey, light in the valleys: every optimizer color (blue, orange, green, pink…) stays
@@ -99,32 +99,42 @@ def _upto(p: PathTrace, step: float) -> int:
 
 def contour_figure(xs, ys, z, paths: list[PathTrace], *, title: str, x_title: str,
                    y_title: str, z_title: str = "loss", floor: float | None = None,
-                   minima=(), start=None, animate: bool = True, click_grid: int = 0,
+                   minima=(), start=None, animate: bool = True,
                    step_label: str = "step", height: int = 600) -> go.Figure:
-    """Contour (log-spaced colors) with every path, its start, the minima, and a replay.
+    """The landscape (log-spaced shades with contour lines) with every path, its start,
+    the minima, and a replay.
 
-    ``z[j, i]`` is the value at ``(xs[i], ys[j])``. ``click_grid`` > 0 adds an
-    invisible grid of that many points per side that the page can read clicks from.
+    ``z[j, i]`` is the value at ``(xs[i], ys[j])``.
+
+    The map is a picture under the axes (``layout.images``), not a contour trace:
+    plotly.js hides heatmap and contour traces while frames animate other traces
+    (plotly.js #4491, #4596), so ▶ Play used to erase the landscape; redrawing every
+    frame brought it back only when a frame lasted longer than the ~170 ms the redraw
+    takes. A picture is never touched by an animation, so frames can skip the redraw
+    and the replay is smooth. An invisible grid of points gives the hover values and
+    a colourless marker trace carries the colour bar.
     """
     xs, ys, z = np.asarray(xs, float), np.asarray(ys, float), np.asarray(z, float)
     zt, lo, delta = _log_z(z, floor)
-    text = np.vectorize(_fmt)(z) if z.size else z
     fig = go.Figure()
-    fig.add_trace(go.Contour(
-        x=xs, y=ys, z=zt, text=text, colorscale=COLORSCALE, ncontours=30,
-        contours=dict(coloring="heatmap", showlines=True),
-        line=dict(width=0.6, color="rgba(0,0,0,0.18)"),
-        colorbar=_colorbar(zt, lo, delta, f"{z_title} (log scale)"),
+    finite = zt[np.isfinite(zt)]
+    a, b = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if len(xs) > 1 and len(ys) > 1:
+        fig.add_layout_image(source=map_image(zt, a, b), xref="x", yref="y", x=xs[0],
+                             y=ys[-1], sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0],
+                             sizing="stretch", layer="below", xanchor="left", yanchor="top")
+    fig.add_trace(go.Scatter(                          # the colour bar
+        x=[None], y=[None], mode="markers", name=z_title, showlegend=False,
+        hoverinfo="skip", marker=dict(colorscale=COLORSCALE, cmin=a, cmax=b, color=[a],
+                                      showscale=True,
+                                      colorbar=_colorbar(zt, lo, delta,
+                                                         f"{z_title} (log scale)"))))
+    hx, hy, hz = _hover_grid(xs, ys, z)
+    fig.add_trace(go.Scatter(                          # hover values over the whole map
+        x=hx, y=hy, customdata=hz, mode="markers", name=z_title, showlegend=False,
+        marker=dict(size=12, opacity=0),
         hovertemplate=f"{x_title.split(' (')[0]} = %{{x:.3g}}<br>{y_title.split(' (')[0]} = "
-                      f"%{{y:.3g}}<br>{z_title} = %{{text}}<extra></extra>",
-        name=z_title, showlegend=False))
-    if click_grid:
-        gx, gy = np.meshgrid(np.linspace(xs[0], xs[-1], click_grid),
-                             np.linspace(ys[0], ys[-1], click_grid))
-        fig.add_trace(go.Scatter(
-            x=gx.ravel(), y=gy.ravel(), mode="markers", name="click to start here",
-            marker=dict(size=14, color="rgba(0,0,0,0)"), showlegend=False,
-            hovertemplate="start here: (%{x:.2f}, %{y:.2f})<extra></extra>"))
+                      f"%{{y:.3g}}<br>{z_title} = %{{customdata}}<extra></extra>"))
     for m in minima:
         fig.add_trace(go.Scatter(x=[m[0]], y=[m[1]], mode="markers", name="minimum",
                                  marker=dict(symbol="x", size=16, color="white",
@@ -146,7 +156,9 @@ def contour_figure(xs, ys, z, paths: list[PathTrace], *, title: str, x_title: st
                                  marker=dict(size=4, color=p.color), customdata=custom,
                                  hovertemplate=hover))
         fig.add_trace(go.Scatter(x=p.x[-1:], y=p.y[-1:], mode="markers", showlegend=False,
-                                 name=f"{p.name} (now)", hoverinfo="skip",
+                                 name=f"{p.name} (now)",
+                                 hovertemplate=f"<b>{p.name}</b>: where it is now"
+                                               "<extra></extra>",
                                  marker=dict(size=15, color=p.color,
                                              line=dict(width=2, color="white"))))
     style(fig, title, x_title, y_title, height=height)
@@ -171,24 +183,72 @@ def _add_replay(fig: go.Figure, paths: list[PathTrace], first: int, step_label: 
             data.append(go.Scatter(x=p.x[k - 1:k], y=p.y[k - 1:k]))
         frames.append(go.Frame(data=data, traces=indices, name=str(i)))
     fig.frames = frames
+    # The map is a picture (see contour_figure), so frames need no full redraw.
     play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0),
                 fromcurrent=False, mode="immediate")
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left",
+        # below the x-axis title (which sits at about -0.1 of the plot's height)
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left",
                           yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=[
                               dict(label="▶ Play", method="animate", args=[None, play]),
                               dict(label="❚❚ Pause", method="animate",
                                    args=[[None], dict(frame=dict(duration=0, redraw=False),
                                                       mode="immediate")])])],
-        sliders=[dict(active=len(frames) - 1, x=0.16, len=0.84, y=-0.12, yanchor="top",
-                      font=dict(size=11),
+        # the slider starts right of the two buttons, so its "step: N" label never
+        # sits on the Pause button
+        sliders=[dict(active=len(frames) - 1, x=0.27, len=0.73, y=-0.2, yanchor="top",
+                      font=dict(size=MIN_FONT),
                       currentvalue=dict(prefix=f"{step_label}: ", font=dict(size=FONT_SIZE)),
                       steps=[dict(method="animate", label=f"{int(round(s)):,}",
                                   args=[[str(i)], dict(mode="immediate",
                                                        frame=dict(duration=0, redraw=False),
                                                        transition=dict(duration=0))])
                              for i, s in enumerate(frame_steps)])],
-        margin=dict(b=150))
+        margin=dict(b=190))
+
+
+MAP_PIXELS = 480        # the picture's longer side: crisp contour lines on a projector
+MAP_LEVELS = 30         # contour lines, evenly spaced in log z
+HOVER_POINTS = 50       # hover values on at most 50 × 50 points
+
+
+def map_image(zt: np.ndarray, a: float, b: float) -> str:
+    """``zt`` (log z, row 0 = lowest y) as a PNG: shades of COLORSCALE between ``a`` and
+    ``b``, thin dark contour lines at MAP_LEVELS levels, transparent where z is not
+    finite. Interpolated to MAP_PIXELS so the lines stay thin when stretched."""
+    from playground.figures.boundary import png_data_uri
+
+    ny, nx = zt.shape
+    scale = max(1, MAP_PIXELS // max(nx, ny))
+    gy = np.linspace(0, ny - 1, ny * scale)
+    gx = np.linspace(0, nx - 1, nx * scale)
+    filled = np.where(np.isfinite(zt), zt, b)
+    rows = np.array([np.interp(gx, np.arange(nx), r) for r in filled])          # (ny, X)
+    fine = np.array([np.interp(gy, np.arange(ny), c) for c in rows.T]).T        # (Y, X)
+    # where z is not finite (a blow-up): transparent, at the nearest grid point
+    bad = (~np.isfinite(zt))[np.rint(gy).astype(int)][:, np.rint(gx).astype(int)]
+    t = np.clip((fine - a) / (b - a), 0, 1) if b > a else np.zeros_like(fine)
+    stops = np.array([s for s, _ in COLORSCALE])
+    colours = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in COLORSCALE], float)
+    rgb = np.stack([np.interp(t, stops, colours[:, k]) for k in range(3)], axis=-1)
+    level = np.floor(t * MAP_LEVELS)
+    edge = np.zeros_like(t, dtype=bool)
+    edge[:, 1:] |= level[:, 1:] != level[:, :-1]
+    edge[1:, :] |= level[1:, :] != level[:-1, :]
+    rgb[edge] *= 0.82                                  # a faint dark line
+    alpha = np.where(bad, 0, 255)
+    img = np.concatenate([rgb, alpha[..., None]], axis=-1)[::-1]    # row 0 = top
+    return png_data_uri(np.clip(img, 0, 255).astype(np.uint8))
+
+
+def _hover_grid(xs, ys, z):
+    """Grid points for the map's hover text (every point up to HOVER_POINTS a side)."""
+    sx = max(1, math.ceil(len(xs) / HOVER_POINTS))
+    sy = max(1, math.ceil(len(ys) / HOVER_POINTS))
+    gx, gy = np.meshgrid(xs[::sx], ys[::sy])
+    text = np.vectorize(_fmt)(z[::sy, ::sx]) if z.size else z
+    return (gx.ravel().astype(np.float32), gy.ravel().astype(np.float32),
+            np.asarray(text).ravel())
 
 
 def surface3d_figure(xs, ys, z, paths: list[PathTrace], *, title: str, x_title: str,
@@ -261,9 +321,12 @@ def fidelity_figure(series: list[FidelitySeries], loss_title: str = "loss (cross
     (dashed). Bottom: how far each checkpoint is off the plane (solid) and from the
     plane's origin (dotted) — when the solid line is close to the dotted one, the
     path mostly runs outside the picture."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("Loss: true vs read off the surface",
-                                        "Distance in weight space"))
+    # Each panel says what its lines are in its title; the y titles stay short, so the
+    # two never run into each other down the left edge.
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=("Loss: true (solid) vs read off the surface (dashed)",
+                                        "Distance in weight space: off the plane (solid), "
+                                        "from its origin (dotted)"))
     for s in series:
         fig.add_trace(go.Scatter(x=s.steps, y=s.true_loss, name=f"{s.name}: true loss",
                                  mode="lines", line=dict(color=s.color, width=3),
@@ -284,7 +347,7 @@ def fidelity_figure(series: list[FidelitySeries], loss_title: str = "loss (cross
                       legend=dict(orientation="h", y=-0.14, yanchor="top", x=0,
                                   xanchor="left"))
     fig.update_xaxes(title_text="training step", row=2, col=1)
-    fig.update_yaxes(title_text=loss_title, row=1, col=1)
-    fig.update_yaxes(title_text="‖Δθ‖₂ (solid: off plane, dotted: from origin)",
-                     row=2, col=1, rangemode="tozero")
+    fig.update_yaxes(title_text=loss_title.split(" (")[0] + " (nats)"
+                     if "nats" in loss_title else loss_title, row=1, col=1)
+    fig.update_yaxes(title_text="‖Δθ‖₂", row=2, col=1, rangemode="tozero")
     return fig

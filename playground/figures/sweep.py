@@ -92,11 +92,15 @@ def range_test_figure(curves: Sequence, beta: float | None = None, x_axis: str =
             name=f"{c.label} smoothed" if show_raw else c.label, legendgroup=c.label,
             hovertemplate=hover))
     y_range = _y_range(smoothed_all, zoom)
-    for c, color, sm in zip(curves, colors, smoothed_all):
+    notes = []
+    for i, (c, color, sm) in enumerate(zip(curves, colors, smoothed_all)):
         if c.stop_index is not None:
-            _mark_stop(fig, c, color, sm, x_axis, y_range)
+            _mark_stop(fig, c, color, sm, x_axis, y_range, i, single)
         for s in (c.suggestions(beta) if suggestions else ()):
-            _mark_suggestion(fig, c, s, color, x_axis, y_range, single)
+            note = _mark_suggestion(fig, c, s, color, x_axis, y_range, single)
+            if note:
+                notes.append(note)
+    _place_notes(fig, notes)
     for rule, name in RULES.items() if suggestions else ():   # legend for the symbols
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
                                  marker=dict(symbol=SYMBOLS[rule], size=12, color=SUGGESTION_GRAY),
@@ -111,15 +115,18 @@ def range_test_figure(curves: Sequence, beta: float | None = None, x_axis: str =
     return fig
 
 
-def _mark_stop(fig, c, color, sm, x_axis, y_range) -> None:
+def _mark_stop(fig, c, color, sm, x_axis, y_range, order: int = 0, single: bool = True) -> None:
     i = c.stop_index
     y = sm[i] if np.isfinite(sm[i]) else math.inf
     off_top = y_range is not None and y > y_range[1]
     if off_top:
-        y = y_range[1]   # pinned to the top edge, with an arrow saying it went higher
+        # Pinned to the top edge, with an arrow saying it went higher; with several
+        # optimizers each pin sits a little lower, so their labels never overlap.
+        y = y_range[1] - order * 0.07 * (y_range[1] - y_range[0])
     x = _x([c.lrs[i]], x_axis)[0]
+    word = "stop ↑" if off_top else "stop"
     fig.add_trace(go.Scatter(
-        x=[x], y=[y], mode="markers+text", text=["stop ↑" if off_top else "stop"],
+        x=[x], y=[y], mode="markers+text", text=[word if single else f"{c.label} {word}"],
         textposition="bottom left" if off_top else "top center", cliponaxis=False,
         textfont=dict(color=color), marker=dict(symbol="x", size=16, color=color,
                                                  line=dict(width=1, color="white")),
@@ -140,20 +147,39 @@ def _mark_suggestion(fig, c, s, color, x_axis, y_range, single: bool) -> None:
         hovertemplate=(f"<b>{s.name}</b>: η = {s.lr:.3g}<br>{s.why}<br>{s.detail}"
                        f"<extra>{c.label}</extra>")))
     if single:
-        # Annotations on a log axis take log10(x) (plotly.js convention), shapes take x.
         fig.add_vline(x=x, line=dict(color=color, width=1.5, dash="dot"))
-        fig.add_annotation(x=math.log10(s.lr) if x_axis == "lr" else x, y=1, yref="paper",
-                           text=f"{SHORT_NAMES[s.rule]} {s.lr:.2g}", showarrow=False,
-                           textangle=-90, xanchor="right", yanchor="top",
-                           font=dict(size=14, color=color))
+        # Annotations on a log axis take log10(x) (plotly.js convention), shapes take x.
+        return dict(x=math.log10(s.lr) if x_axis == "lr" else x,
+                    text=f"{SHORT_NAMES[s.rule]} {s.lr:.2g}", color=color)
+    return None
+
+
+def _place_notes(fig, notes: list[dict]) -> None:
+    """The suggestions' upright labels beside their dotted lines. Two suggestions a
+    hair apart (valley 0.0046, steepest 0.0052) would print on top of each other, so
+    a label close to the previous one goes on the other side of its line, and a third
+    one down at the bottom."""
+    places = [("right", "top", 1), ("left", "top", 1), ("right", "bottom", 0),
+              ("left", "bottom", 0)]
+    previous, k = None, 0
+    for note in sorted(notes, key=lambda n: n["x"]):
+        k = k + 1 if previous is not None and note["x"] - previous < 0.15 else 0
+        previous = note["x"]
+        xanchor, yanchor, y = places[k % len(places)]
+        fig.add_annotation(x=note["x"], y=y, yref="paper", text=note["text"], showarrow=False,
+                           textangle=-90, xanchor=xanchor, yanchor=yanchor,
+                           font=dict(size=14, color=note["color"]))
 
 
 def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val"),
-                      show_band: bool = True, x_axis: str = "lr",
+                      show_band: bool = True, x_axis: str = "lr", log_y: bool = False,
                       title: str | None = "Short runs: final loss after T steps at a fixed η",
                       height: int = 480) -> go.Figure:
     """Final train (solid) and validation (dotted) loss against η per optimizer; a
-    band spans the seeds' min–max; ✕ marks learning rates that diverged."""
+    band spans the seeds' min–max; ✕ marks learning rates that diverged (drawn along
+    the top edge, out of the way of the lines). The y-axis is fitted to the runs that
+    did not diverge, so one blow-up does not flatten the rest; ``log_y`` spreads a
+    wide range of losses."""
     fig = go.Figure()
     colors = colors_for([r.optimizer for r in results])
     shown = []
@@ -161,6 +187,7 @@ def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val")
         xs = _x(r.lrs, x_axis)
         for part in which:
             arr = _finite_or_nan(r.val_loss if part == "val" else r.train_loss)
+            arr[r.diverged] = np.nan                 # marked ✕ instead
             mean = r.mean(part)
             shown.append(arr)
             name = f"{r.label} {'validation' if part == 'val' else 'train'}"
@@ -170,12 +197,17 @@ def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val")
                     lo, hi = np.nanmin(arr, axis=0), np.nanmax(arr, axis=0)
                 ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(mean)
                 if ok.sum() > 1:
-                    fig.add_trace(go.Scatter(
-                        x=np.concatenate([xs[ok], xs[ok][::-1]]),
-                        y=np.concatenate([hi[ok], lo[ok][::-1]]), fill="toself", mode="lines",
-                        fillcolor=hex_to_rgba(color, 0.18 if part == "val" else 0.12),
-                        line=dict(width=0), hoverinfo="skip", showlegend=False,
-                        name=f"{name} seed range", legendgroup=name))
+                    # lower edge, then the upper one filled down to it; hovering an edge
+                    # says which seed it is
+                    for edge, ys in (("best seed", lo), ("worst seed", hi)):
+                        fig.add_trace(go.Scatter(
+                            x=xs[ok], y=ys[ok], customdata=r.lrs[ok], mode="lines",
+                            fill="tonexty" if edge == "worst seed" else None,
+                            fillcolor=hex_to_rgba(color, 0.18 if part == "val" else 0.12),
+                            line=dict(width=0, color=color), showlegend=False,
+                            name=f"{name} {edge}", legendgroup=name,
+                            hovertemplate=f"η = %{{customdata:.3g}}<br>{edge}: {part} loss "
+                                          f"%{{y:.4g}}<extra>{r.label}</extra>"))
             fig.add_trace(go.Scatter(
                 x=xs, y=mean, customdata=r.lrs, mode="lines+markers", name=name,
                 legendgroup=name, marker=dict(size=8, color=color),
@@ -183,16 +215,20 @@ def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val")
                 hovertemplate=(f"η = %{{customdata:.3g}}<br>{part} loss %{{y:.4g}}"
                                f" (mean of {arr.shape[0]} seed{'s' * (arr.shape[0] > 1)})"
                                f"<extra>{r.label}</extra>")))
-    y_range = _y_range(shown)
-    for r, color in zip(results, colors):
+    y_range = _log_range(shown) if log_y else _y_range(shown)
+    for i, (r, color) in enumerate(zip(results, colors)):
         bad = r.diverged.any(axis=0)
         if bad.any():
-            top = y_range[1] if y_range else 1.0
+            # At the top edge (in paper units, so it works on log and linear axes),
+            # one row per optimizer so two optimizers' marks do not overlap.
             fig.add_trace(go.Scatter(
-                x=_x(r.lrs[bad], x_axis), y=np.full(int(bad.sum()), top), mode="markers",
-                marker=dict(symbol="x", size=15, color=color), customdata=r.lrs[bad],
+                x=_x(r.lrs[bad], x_axis), y=np.full(int(bad.sum()), 1.0 - 0.05 * i),
+                yaxis="y2", mode="markers", cliponaxis=False,
+                marker=dict(symbol="x", size=15, color=color, line=dict(width=1)),
+                customdata=r.lrs[bad],
                 name=f"{r.label} diverged", legendgroup=f"{r.label} diverged",
-                hovertemplate="η = %{customdata:.3g} diverged<extra>" + r.label + "</extra>"))
+                hovertemplate="η = %{customdata:.3g} diverged (loss ended above "
+                              "3× its start, or blew up)<extra>" + r.label + "</extra>"))
         best = r.best_lr("val")
         if best is not None and "val" in which:
             k = int(np.argmin(np.abs(r.lrs - best)))
@@ -201,9 +237,23 @@ def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val")
                 marker=dict(symbol="star", size=20, color=color, line=dict(width=1, color="white")),
                 name=f"{r.label} best validation", legendgroup=f"{r.label} best",
                 hovertemplate=f"lowest validation loss at η = {best:.3g}<extra>{r.label}</extra>"))
-    style(fig, title, X_AXES[x_axis], f"final {Y_TITLE}", height=height)
+    style(fig, title, X_AXES[x_axis], f"final {Y_TITLE}" + (", log scale" if log_y else ""),
+          height=height)
     _axes(fig, x_axis)
+    fig.update_yaxes(type="log" if log_y else "linear")
     if y_range:
         fig.update_yaxes(range=y_range)
-    fig.update_layout(hovermode="closest")
+    # an invisible 0–1 axis over the plot, for the ✕ row along the top
+    fig.update_layout(hovermode="closest", yaxis2=dict(overlaying="y", range=[0, 1.02],
+                                                       visible=False, fixedrange=True))
     return fig
+
+
+def _log_range(arrays: Sequence[np.ndarray]) -> list[float] | None:
+    """[low, high] in log10 units (plotly's convention for log axes) with a margin."""
+    vals = np.concatenate([a[np.isfinite(a) & (a > 0)] for a in arrays] or [np.array([])])
+    if not len(vals):
+        return None
+    lo, hi = np.log10(vals.min()), np.log10(vals.max())
+    pad = max(0.05, 0.06 * (hi - lo))
+    return [float(lo - pad), float(hi + pad)]

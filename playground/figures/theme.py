@@ -24,8 +24,9 @@ RUN_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
 CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 VAL_DASH = "dot"
-FONT_SIZE = 16
+FONT_SIZE = 16          # ticks, axis titles: readable from the back of a classroom
 TITLE_SIZE = 20
+MIN_FONT = 14           # nothing on a chart is smaller (legends, annotations, sliders)
 
 
 def optimizer_color(name: str) -> str:
@@ -37,14 +38,79 @@ def run_color(index: int) -> str:
 
 
 def colors_for(optimizers: list[str]) -> list[str]:
-    """Optimizer color for each run; repeats of one optimizer fall back to run colors
-    so two Adam runs stay distinguishable."""
-    seen: dict[str, int] = {}
-    out = []
-    for i, name in enumerate(optimizers):
-        seen[name] = seen.get(name, 0) + 1
-        out.append(optimizer_color(name) if seen[name] == 1 else run_color(i + 3))
+    """One colour per run: the optimizer's own colour for its first run, and for each
+    further run of the same optimizer a shade of that hue (darker, lighter, a little
+    warmer or cooler) chosen to sit as far as possible from every other colour on the
+    chart. So SGD stays "the blue one" on every page, and lr 0.001 and lr 20 of SGD are
+    two different blues, neither of them momentum's sky blue."""
+    firsts = {}
+    for name in optimizers:
+        firsts.setdefault(name, optimizer_color(name))
+    out: list[str] = []
+    for name in optimizers:
+        base = firsts[name]
+        if base not in out:
+            out.append(base)
+            continue
+        taken = out + [c for c in firsts.values() if c not in out]
+        shades = [c for c in _shades(base) if _readable(c)] or list(_shades(base))
+        out.append(max(shades, key=lambda c: min(delta_e(c, t) for t in taken)))
     return out
+
+
+LIGHT_BG, DARK_BG = "#FFFFFF", "#0E1117"     # Streamlit's light and dark backgrounds
+MIN_CONTRAST = 2.0                            # a 3 px line stays visible on both
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 = none, 21 = black on white)."""
+    def lum(color):
+        c = color.lstrip("#")
+        v = []
+        for i in (0, 2, 4):
+            x = int(c[i:i + 2], 16) / 255
+            v.append(x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _readable(color: str) -> bool:
+    return contrast(color, LIGHT_BG) >= MIN_CONTRAST and contrast(color, DARK_BG) >= MIN_CONTRAST
+
+
+def _shades(color: str):
+    import colorsys
+
+    r, g, b = (int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    h, l, s = colorsys.rgb_to_hls(r, g, b)
+    for dl in (-0.3, -0.2, -0.1, 0.1, 0.2, 0.3):
+        for dh in (-0.06, 0.0, 0.06):          # ±22° of hue
+            li = min(max(l + dl, 0.18), 0.8)   # readable on white and on dark grey
+            rr, gg, bb = colorsys.hls_to_rgb((h + dh) % 1.0, li, s)
+            yield "#%02X%02X%02X" % (round(rr * 255), round(gg * 255), round(bb * 255))
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    def lin(v):
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    c = color.lstrip("#")
+    r, g, b = (lin(int(c[i:i + 2], 16)) for i in (0, 2, 4))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    f = lambda t: t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def delta_e(a: str, b: str) -> float:
+    """CIE76 colour difference: about 2 is just noticeable, 20+ tells runs apart at a
+    glance."""
+    la, lb = _lab(a), _lab(b)
+    return sum((p - q) ** 2 for p, q in zip(la, lb)) ** 0.5
 
 
 def hex_to_rgba(color: str, alpha: float) -> str:
@@ -86,3 +152,42 @@ def style(fig: go.Figure, title: str | None = None, x_title: str | None = None,
     current.pop("template", None)   # re-validating the whole default template costs ~20 ms
     fig.layout = go.Layout(_merge(_merge(current, base), layout))
     return fig
+
+
+# ----------------------------------------------------------------- projector finishing
+def _axes_of(layout: dict):
+    for name, axis in layout.items():
+        if isinstance(axis, dict) and (name.startswith("xaxis") or name.startswith("yaxis")):
+            yield axis
+        elif name == "scene" and isinstance(axis, dict):
+            yield from (a for k, a in axis.items() if isinstance(a, dict) and k.endswith("axis"))
+
+
+def finish(spec: dict) -> dict:
+    """The last pass every chart gets before it is drawn (``spec`` is ``fig.to_dict()``):
+
+    * log axes tick once per decade, labelled 0.001, 0.01, 0.1 … (plotly's default adds
+      "2" and "5" between decades, which crowd into "5, 2" and let an η of 0.05 sit on a
+      tick labelled "5"), with a light minor grid between decades;
+    * no text below ``MIN_FONT`` (legends, annotations, slider labels, colour bars).
+    Returns ``spec``, changed in place.
+    """
+    layout = spec.setdefault("layout", {})
+    for axis in _axes_of(layout):
+        if axis.get("type") == "log" and "tickvals" not in axis:
+            axis.setdefault("dtick", 1)
+            axis.setdefault("tickformat", "~g")
+            axis.setdefault("minor", {"showgrid": True, "ticks": "", "griddash": "dot"})
+    for key in ("legend",):
+        font = layout.get(key, {}).get("font")
+        if font and font.get("size", MIN_FONT) < MIN_FONT:
+            font["size"] = MIN_FONT
+    for note in layout.get("annotations", ()):
+        font = note.setdefault("font", {})
+        if font.get("size", FONT_SIZE) < MIN_FONT:
+            font["size"] = MIN_FONT
+    for slider in layout.get("sliders", ()):
+        font = slider.setdefault("font", {})
+        if font.get("size", FONT_SIZE) < MIN_FONT:
+            font["size"] = MIN_FONT
+    return spec

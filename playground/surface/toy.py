@@ -129,6 +129,8 @@ class ToyOptimizer:
     alpha: float = 0.99
     eps: float = 1e-8
     weight_decay: float = 0.0
+    rmsprop_momentum: float = 0.0      # torch's defaults, as on Train (see RunConfig)
+    adamw_decay: float = 0.01
     label: str = ""
 
     @property
@@ -145,13 +147,14 @@ class ToyOptimizer:
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and lo < v <= hi):
                 out.append(f"{who}: {name} must be in (0, {hi:g}], got {v!r}")
-        for name in ("momentum", "beta1", "beta2", "alpha"):
+        for name in ("momentum", "beta1", "beta2", "alpha", "rmsprop_momentum"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and 0.0 <= v < 1.0):
                 out.append(f"{who}: {name} must be in [0, 1), got {v!r}")
-        wd = self.weight_decay
-        if not (isinstance(wd, (int, float)) and math.isfinite(wd) and 0.0 <= wd <= 10.0):
-            out.append(f"{who}: weight_decay must be in [0, 10], got {wd!r}")
+        for name in ("weight_decay", "adamw_decay"):
+            wd = getattr(self, name)
+            if not (isinstance(wd, (int, float)) and math.isfinite(wd) and 0.0 <= wd <= 10.0):
+                out.append(f"{who}: {name} must be in [0, 10], got {wd!r}")
         return out
 
 
@@ -255,10 +258,10 @@ def preset(name: str, fn: ToyFunction) -> list[ToyOptimizer]:
             ToyOptimizer("adam", a)],
         "Every optimizer": [
             ToyOptimizer("sgd", s), ToyOptimizer("momentum", s), ToyOptimizer("nesterov", s),
-            ToyOptimizer("adam", a), ToyOptimizer("adamw", a, weight_decay=0.01),
-            ToyOptimizer("rmsprop", a / 5, momentum=0.0), ToyOptimizer("adagrad", a * 5)],
+            ToyOptimizer("adam", a), ToyOptimizer("adamw", a),
+            ToyOptimizer("rmsprop", a / 5), ToyOptimizer("adagrad", a * 5)],
         "Adaptive methods": [
-            ToyOptimizer("adam", a), ToyOptimizer("rmsprop", a / 5, momentum=0.0),
+            ToyOptimizer("adam", a), ToyOptimizer("rmsprop", a / 5),
             ToyOptimizer("adagrad", a * 5)],
         "Learning rate: too small, right, too large": [
             ToyOptimizer("sgd", s / 10, label=f"SGD lr={s / 10:g} (small)"),

@@ -63,12 +63,17 @@ class ShortRunSettings:
         return config.replace(batch_size=self.batch_size)
 
 
+BLOWUP = 3.0     # a final training loss above 3× the starting one counts as diverged
+
+
 @dataclass(frozen=True)
 class ShortRunsResult:
     optimizer: str
     lrs: np.ndarray            # (K,)
     seeds: tuple[int, ...]     # (S,)
-    train_loss: np.ndarray     # (S, K) final loss on the whole training split; NaN if diverged
+    train_loss: np.ndarray     # (S, K) final loss on the whole training split; NaN if it
+                               # blew up mid-run (a run that ended above BLOWUP × its start
+                               # keeps its loss but is marked diverged)
     val_loss: np.ndarray       # (S, K)
     val_acc: np.ndarray        # (S, K)
     diverged: np.ndarray       # (S, K) bool
@@ -138,6 +143,7 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
     shape = (len(seeds), len(lrs))
     train_loss, val_loss, val_acc = (np.full(shape, np.nan) for _ in range(3))
     diverged = np.zeros(shape, dtype=bool)
+    start_loss = np.full(len(seeds), np.nan)
     n_jobs = len(seeds) * len(lrs)
     for s, seed in enumerate(seeds):
         trainer = Trainer(cfg.replace(seed=seed), task=task)
@@ -145,6 +151,7 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
             trainer.model.load_state_dict(init_state)
         start = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
         model, train = trainer.model, task.train
+        start_loss[s] = trainer.evaluate("train").loss
         for k, lr in enumerate(lrs.tolist()):
             part = Part(progress, s * len(lrs) + k, n_jobs,
                         f"{OPTIMIZERS[cfg.optimizer]}, seed {seed}: η = {lr:.3g}")
@@ -163,6 +170,11 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
                 diverged[s, k] = True
                 continue
             train_loss[s, k], val_loss[s, k], val_acc[s, k] = tr.loss, va.loss, va.accuracy
+            # Ended well above where it started: the steps made it worse, which is what
+            # a student calls diverging even when the loss stayed finite (a loss of 25
+            # from a start of 1.1). The run-time rule (100×) is for stopping a live run.
+            if tr.loss > BLOWUP * start_loss[s]:
+                diverged[s, k] = True
     return ShortRunsResult(cfg.optimizer, lrs, seeds, train_loss, val_loss, val_acc, diverged,
                            settings.steps, time.perf_counter() - t0, cfg)
 

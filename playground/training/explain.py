@@ -16,7 +16,8 @@ UPDATES = {
     "adamw": (r"\theta \leftarrow \theta - \eta\left(\frac{\hat m}{\sqrt{\hat s}+\epsilon}"
               r" + \lambda\,\theta\right)\quad\text{(Adam with decoupled weight decay } \lambda)"),
     "rmsprop": (r"s \leftarrow \alpha s + (1-\alpha) g^2,\qquad "
-                r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{s}+\epsilon}"),
+                r"v \leftarrow \mu v + \frac{g}{\sqrt{s}+\epsilon},\qquad "
+                r"\theta \leftarrow \theta - \eta\, v\quad(\mu = 0\text{: } v = g/(\sqrt{s}+\epsilon))"),
     "adagrad": (r"s \leftarrow s + g^2,\qquad "
                 r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{s}+\epsilon}"),
 }

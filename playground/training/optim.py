@@ -33,10 +33,10 @@ def make_optimizer(config, params: Iterable[torch.nn.Parameter], lr: float | Non
                       eps=config.eps, weight_decay=wd)
     if name == "adamw":
         return _fused(torch.optim.AdamW, params, lr=lr, betas=(config.beta1, config.beta2),
-                      eps=config.eps, weight_decay=wd)
+                      eps=config.eps, weight_decay=config.adamw_decay)
     if name == "rmsprop":   # no fused kernel in torch: the multi-tensor path instead
         return torch.optim.RMSprop(params, lr=lr, alpha=config.alpha, eps=config.eps,
-                                   momentum=config.momentum if config.momentum else 0.0,
+                                   momentum=config.rmsprop_momentum,
                                    weight_decay=wd, foreach=True if fast else None)
     if name == "adagrad":
         return _fused(torch.optim.Adagrad, params, lr=lr, eps=config.eps, weight_decay=wd)

@@ -20,8 +20,14 @@ from playground.ui.widgets import setup_link
 from playground.ui.widgets.setup_sidebar import config_sidebar, setup_summary
 
 
+# Streamlit's main area starts 6rem below the navigation; on a 1440×1000 projector that
+# pushed the Train page's loss chart below the fold. (CSS-only st.html takes no space.)
+PAGE_CSS = "<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>"
+
+
 def main(default: str = nav.DEFAULT) -> None:
     page = st.navigation(nav.pages(default), position="top")
+    st.html(PAGE_CSS)
     spec = nav.spec_of(page)
     setup_link.load_from_url()
     _reattach(runtime.registry(), runtime.session_id())

@@ -30,6 +30,7 @@ SWEEP_USED = "sweep_used_lr"        # the "Set learning rate …" note after Use
 
 URL_LOADED = "_url_loaded"          # bool: the link was read (once per session)
 URL_ERRORS = "_url_errors"          # list[ConfigError]: what the link got wrong
+SETUP_PROBLEMS = "_setup_problems"  # [(field, reason)]: the sidebar's last check
 LINK_IDS = "_link_ids"              # {"run": id, "group": id}: named by the link
 CLASSROOM = "_classroom"            # {"hide": frozenset[str], "lock": bool}
 

@@ -91,7 +91,7 @@ def main_action_works(page, key: str) -> None:
     elif key == "compare":
         expect(page.locator(".st-key-cmp_start button").first).to_be_enabled()
     elif key == "surface":
-        page.locator(".st-key-toy_chart .contour").first.wait_for(timeout=60_000)
+        page.locator(".st-key-toy_chart .imagelayer image").first.wait_for(timeout=60_000)
     elif key == "lessons":
         expect(page.locator(".st-key-evidence_news button").first).to_be_enabled()
     elif key == "server":

@@ -86,7 +86,7 @@ def test_use_this_lr_from_the_sweep_is_what_train_trains_with(app_url, page):
     arrived(page, "train")
     go(page, "sweep")
     page.locator(".st-key-sw_run button").first.click()
-    page.locator(".st-key-sw_chart [data-testid=stPlotlyChart]").first.wait_for(timeout=90_000)
+    page.locator(".st-key-sw_chart .js-plotly-plot").first.wait_for(timeout=90_000)
     wait_idle(page)
     page.locator(".st-key-sw_use_adam_valley button").first.click()
     message = page.get_by_text(re.compile(r"Set learning rate")).first
@@ -142,7 +142,7 @@ def test_compare_to_loss_surface_draws_the_groups_paths(app_url, page):
     wait_idle(page)
     page.locator(".st-key-cmp_to_surface button").first.click()
     arrived(page, "surface")
-    page.locator(".st-key-net_chart .contour").first.wait_for(timeout=120_000)
+    page.locator(".st-key-net_chart .imagelayer image").first.wait_for(timeout=120_000)
     deadline = time.monotonic() + 30
     names = []
     while time.monotonic() < deadline:

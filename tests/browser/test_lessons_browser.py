@@ -19,7 +19,7 @@ def test_lesson_evidence_upload_error_and_open(app_url, page, tmp_path):
                  ).first.wait_for(timeout=180_000)
     verdict = card.locator("[data-testid=stAlert]").first.inner_text()
     assert "lr 0.001" in verdict and "lr 0.5" in verdict
-    card.locator("[data-testid=stPlotlyChart]").first.wait_for(timeout=30_000)
+    card.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     assert card.locator(".st-key-download_lr_range").count() == 1
     card.screenshot(path=str(tmp_path / "lesson_lr_range.png"))
 

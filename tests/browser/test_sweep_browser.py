@@ -13,7 +13,7 @@ def test_run_sweep_and_use_suggested_lr(app_url, page, tmp_path):
     before = float(lr_box.input_value())
 
     page.locator(".st-key-sw_run button").first.click()
-    chart = page.locator(".st-key-sw_chart [data-testid=stPlotlyChart]").first
+    chart = page.locator(".st-key-sw_chart .js-plotly-plot").first
     chart.wait_for(timeout=60_000)
     wait_idle(page)
     # The chart really drew: a log-scaled x axis and the suggestion markers.

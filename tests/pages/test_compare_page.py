@@ -6,6 +6,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.charts import charts
 from playground.config import RunConfig
 from playground.ui import runtime
 from playground.ui import state
@@ -84,9 +85,9 @@ def test_start_runs_the_group_and_shows_curves_summary_and_csv(clean_streamlit):
     group = _wait_done(at)
     at.run()
     assert not at.exception
-    charts = at.get("plotly_chart")
-    assert len(charts) >= 2
-    loss = json.loads(charts[0].proto.spec)
+    drawn = charts(at)
+    assert len(drawn) >= 2
+    loss = drawn["cmp_loss_chart"]
     names = [t.get("name", "") for t in loss["data"]]
     assert "SGD lr=0.1" in names and "Adam lr=0.001" in names
     train = [t for t in loss["data"] if t.get("name") in ("SGD lr=0.1", "Adam lr=0.001")]
@@ -216,4 +217,4 @@ def test_a_reload_reattaches_the_group_from_the_url(clean_streamlit):
     assert not fresh.exception
     assert fresh.session_state[state.COMPARE_GROUP] == group.group_id
     assert all(m.owner == fresh.session_state[state.SESSION_ID] for m in _group(fresh).members)
-    assert len(fresh.get("plotly_chart")) >= 2
+    assert len(charts(fresh)) >= 2

@@ -8,6 +8,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.charts import charts
 from playground.runs.jobs import Progress
 from playground.ui import state
 from playground.lessons import BY_KEY, LESSONS
@@ -76,7 +77,7 @@ def test_every_lesson_has_a_card_with_claim_and_buttons(clean_streamlit):
         assert at.button(key=f"evidence_{lesson.key}").help
         for i, _ in enumerate(lesson.presets):
             assert at.button(key=f"open_{lesson.key}_{i}").help
-    assert len(at.get("plotly_chart")) == 0          # nothing computed until asked
+    assert len(charts(at)) == 0          # nothing computed until asked
 
 
 @pytest.mark.parametrize("key", [lesson.key for lesson in LESSONS])
@@ -89,9 +90,9 @@ def test_each_lesson_renders_its_evidence(clean_streamlit, monkeypatch, key):
     from playground.figures.lessons import lesson_figures
 
     n_figs = len(lesson_figures(key, ev.series)) + (1 if key == "news" else 0)
-    charts = at.get("plotly_chart")
-    assert len(charts) == n_figs
-    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text") for c in charts]
+    drawn = list(charts(at).values())
+    assert len(drawn) == n_figs
+    titles = [spec["layout"].get("title", {}).get("text") for spec in drawn]
     assert all(titles[:n_figs - (1 if key == "news" else 0)])
     download = at.get("download_button")
     assert len(download) == 1
@@ -101,7 +102,7 @@ def test_news_headline_box_shows_topic_probabilities(clean_streamlit, monkeypatc
     _use_measured(monkeypatch, "news")
     at = _show_evidence(_app(), "news")
     at.text_input(key="news_headline").input("Yankees beat Red Sox in the playoffs").run()
-    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    spec = charts(at)["news_probs"]
     bars = spec["data"][0]
     assert bars["y"] == ["World", "Sports", "Business", "Sci/Tech"]
     values = bars["x"] if isinstance(bars["x"], list) else None

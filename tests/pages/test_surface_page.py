@@ -7,6 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.charts import charts
 from playground.config import RunConfig
 from playground.ui import state
 from playground.surface.toy import FUNCTIONS, ToyOptimizer
@@ -27,7 +28,7 @@ def _app() -> AppTest:
 
 
 def _specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return list(charts(at).values())
 
 
 def _wait(predicate, timeout=60.0):
@@ -67,6 +68,23 @@ def test_toy_tab_race_reacts_to_start_and_preset(clean_streamlit):
     assert len(at.dataframe[-1].value) == 7
 
 
+def test_toy_table_leaves_settings_an_optimizer_does_not_use_blank():
+    """Plain SGD shows no momentum or β; RMSprop's momentum and AdamW's decay are
+    their own (torch's defaults 0 and 0.01), the same as a Train run of them."""
+    table = _rows([ToyOptimizer("sgd", 0.1), ToyOptimizer("rmsprop", 0.01),
+                   ToyOptimizer("adamw", 0.01)])
+    sgd, rms, adamw = table.to_dict("records")
+    assert all(sgd[c] != sgd[c] for c in ("momentum", "beta1", "beta2", "alpha", "eps"))  # NaN
+    assert sgd["weight_decay"] == 0.0
+    assert rms["momentum"] == 0.0 and adamw["weight_decay"] == 0.01
+    assert rms["beta1"] != rms["beta1"]
+    opts, errors = _optimizers(table)          # blanks read back as each one's default
+    assert not errors
+    assert (opts[1].rmsprop_momentum, opts[2].adamw_decay) == (0.0, 0.01)
+    table.loc[1, "momentum"] = 0.5
+    assert _optimizers(table)[0][1].rmsprop_momentum == 0.5
+
+
 def test_bad_optimizer_rows_are_reported_by_row():
     table = _rows([ToyOptimizer("sgd", 0.1), ToyOptimizer("adam", 0.1)])
     table.loc[0, "lr"] = -2.0
@@ -98,7 +116,7 @@ def test_network_tab_offers_a_demo_run_then_draws_its_surface(clean_streamlit):
     first_job = at.session_state["net_job"]       # the demo run is drawn without a click
     _wait(lambda: not reg.job_snapshot(first_job).active)
     at.run()
-    assert _specs(at)[0]["data"][0]["type"] == "contour"
+    assert _specs(at)[0]["layout"]["images"][0]["source"].startswith("data:image/png")
     at.slider(key="net_res").set_value(21)
     at.button(key="net_compute").click().run()
     job_id = at.session_state["net_job"]
@@ -108,9 +126,10 @@ def test_network_tab_offers_a_demo_run_then_draws_its_surface(clean_streamlit):
     assert not at.exception, at.exception
     specs = _specs(at)
     contour = specs[0]
-    assert contour["data"][0]["type"] == "contour"
-    z = contour["data"][0]["z"]
-    assert (z["shape"] if isinstance(z, dict) else f"{len(z)}, {len(z[0])}") == "21, 21"
+    assert contour["layout"]["images"][0]["source"].startswith("data:image/png")
+    hover = next(t for t in contour["data"] if t.get("customdata") is not None
+                 and t.get("marker", {}).get("opacity") == 0)
+    assert len(hover["customdata"]) == 21 * 21           # one hover value per grid point
     assert "PC1" in contour["layout"]["xaxis"]["title"]["text"]
     assert contour["frames"]
     fidelity = specs[1]
@@ -121,6 +140,13 @@ def test_network_tab_offers_a_demo_run_then_draws_its_surface(clean_streamlit):
     assert not at.exception, at.exception
     assert _specs(at)[0]["data"][0]["type"] == "surface"
     assert any(t["type"] == "scatter3d" for t in _specs(at)[0]["data"])
+    assert not any("Out of date" in w.value for w in at.warning)
+    # a new setting without Compute: the old surface stays, marked out of date
+    at.slider(key="net_res").set_value(31).run()
+    stale = [w.value for w in at.warning if "Out of date" in w.value]
+    assert stale and "resolution" in stale[0], [w.value for w in at.warning]
+    at.slider(key="net_res").set_value(21).run()
+    assert not any("Out of date" in w.value for w in at.warning)
 
 
 def test_handoff_from_compare_selects_the_runs(clean_streamlit):

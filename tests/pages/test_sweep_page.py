@@ -7,6 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.charts import charts
 from playground.config import RunConfig
 from playground.ui import state
 
@@ -33,9 +34,9 @@ def _until_chart(at: AppTest, key: str, timeout: float = 30.0) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert not at.exception, [e.value for e in at.exception]
-        charts = [c for c in at.get("plotly_chart") if key in c.proto.id]
-        if charts:
-            return json.loads(charts[0].proto.spec)
+        drawn = charts(at)
+        if key in drawn:
+            return drawn[key]
         time.sleep(0.1)
         at.run()
     raise AssertionError(f"no {key} chart after {timeout} s")
@@ -99,7 +100,7 @@ def test_short_runs_mode_with_seed_band():
     at.number_input(key="sr_seeds").set_value(2)
     at.button(key="sw_run").click().run()
     spec = _until_chart(at, "sr_chart")
-    assert any(t.get("fill") == "toself" for t in spec["data"])
+    assert any(t.get("fill") == "tonexty" for t in spec["data"])
     best = at.session_state[state.sweep_result("short")]["items"][0].best_lr("val")
     at.button(key="sr_use_adam").click().run()
     assert at.session_state[state.CONFIG].lr == float(f"{best:.3g}")

@@ -1,9 +1,11 @@
 """The Train page, headless (AppTest): controls, runs, live updates, bad input."""
+import json
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.charts import charts
 from playground.config import RunConfig
 from playground.ui import state
 from playground.ui import runtime
@@ -31,7 +33,7 @@ def test_page_renders_with_a_preview_and_no_exception(clean_streamlit):
     assert not at.exception
     assert at.title[0].value == "Train"
     assert [b.label for b in at.button][:6] == ["Start", "Pause", "Step", "Epoch", "Stop", "Reset"]
-    assert len(at.get("plotly_chart")) == 1          # the dataset preview
+    assert list(charts(at)) == ["chart_preview"]          # the dataset preview
     assert any("Ready to train" in s.value for s in at.subheader)
 
 
@@ -59,7 +61,7 @@ def test_start_creates_a_run_whose_steps_grow(clean_streamlit):
         at.run()
         steps.append(int(metric(at, "Step").replace(",", "")))
     assert steps[0] < steps[1] < steps[2], steps
-    assert len(at.get("plotly_chart")) == 4          # loss, boundary, accuracy, LR
+    assert set(charts(at)) == {"chart_loss", "chart_model", "chart_acc", "chart_lr"}
     assert at.query_params["run"] == run_id
 
 
@@ -94,7 +96,7 @@ def test_reload_reattaches_to_the_running_run(clean_streamlit):
     run_id = at.session_state[state.TRAIN_RUN]
     again = fresh({"run": run_id, "dataset": "spiral"})   # a new session with the same link
     assert again.session_state[state.TRAIN_RUN] == run_id
-    assert len(again.get("plotly_chart")) == 4
+    assert len(charts(again)) == 4
 
 
 def test_lr_change_during_a_run_applies_live(clean_streamlit):
@@ -138,8 +140,7 @@ def test_other_datasets_render_their_model_view(clean_streamlit, dataset):
     time.sleep(0.5)
     at.run()
     assert not at.exception
-    specs = [c.proto.spec for c in at.get("plotly_chart")]
-    titles = " ".join(specs)
+    titles = " ".join(json.dumps(spec) for spec in charts(at).values())
     assert ("Decision boundary" in titles) if dataset == "gauss" else ("confusion" in titles)
 
 
@@ -265,3 +266,23 @@ def test_share_links_are_url_encoded():
     assert "hide=lr%2Coptimizer" in link and "lock=1" in link
     query = parse_qs(urlparse(link).query)
     assert query["hide"] == ["lr,optimizer"] and query["lr"] == ["0.05"]
+
+
+def test_a_data_change_that_breaks_the_batch_size_names_it_and_opens_its_section(clean_streamlit):
+    """Fewer points make the (collapsed) Training section's batch size too big: the
+    message under Start names the setting and its section, and the section opens."""
+    at = fresh()
+    assert at.session_state["sec_training"] is False
+    at.number_input(key="cfg_n_samples").set_value(50).run()
+    at.number_input(key="cfg_val_fraction").set_value(0.5).run()
+    assert not at.exception
+    assert at.button(key="btn_start").disabled
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert any("Fix this setting to start" in e and "Batch size" in e
+               and "sidebar › Training" in e and "training set has only" in e
+               for e in shown), shown
+    assert at.session_state["sec_training"] is True
+    # closed again by the user, it stays closed while the problem is the same one
+    at.session_state["sec_training"] = False
+    at.run()
+    assert at.session_state["sec_training"] is False

@@ -45,36 +45,40 @@ def fmt_duration(seconds: float | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
-def fmt_num(value: float | None, digits: int = 4) -> str:
-    """Short enough for a metric tile: 0.1234, 12.35, 6.12e-04."""
+def fmt_num(value: float | None) -> str:
+    """Short enough for a metric tile at projector size: 0.1234, 12.3, 8.7e-4."""
     if value is None:
         return "–"
     if not math.isfinite(value):
         return str(value)
-    if value != 0 and (abs(value) < 0.01 or abs(value) >= 1e5):
-        return f"{value:.2e}"
-    return f"{value:.{digits}g}"
+    if value != 0 and (abs(value) < 0.001 or abs(value) >= 1e5):
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.4g}"
 
 
 def status_message(snap: Snapshot) -> None:
-    """One clear sentence about where the run is, colored by severity."""
+    """One clear sentence about where the run is, colored by severity. A running run
+    gets a one-line badge (it is on screen all the time, above the charts); the states
+    a person has to read and act on get a full alert."""
     s = snap.status
-    if s == Status.QUEUED:
+    if s == Status.RUNNING:
+        st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
+                 icon=":material/play_circle:", color="green")
+    elif s == Status.QUEUED:
         pos = f" (position {snap.queue_position} in the queue)" if snap.queue_position else ""
         st.info(f"Queued{pos}: every compute slot is busy; it starts as soon as one frees up.",
                 icon=":material/hourglass_top:")
-    elif s == Status.RUNNING:
-        st.success(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
-                   icon=":material/play_circle:")
     elif s == Status.PAUSED:
-        st.info(snap.message.capitalize(), icon=":material/pause_circle:")
+        st.badge(snap.message.capitalize(), icon=":material/pause_circle:", color="blue")
     elif s == Status.FINISHED:
-        test = (f" Test accuracy {snap.test_acc:.1%} (loss {snap.test_loss:.3f})."
+        test = (f" · test accuracy {snap.test_acc:.1%} (loss {snap.test_loss:.3f})"
                 if snap.test_acc is not None else "")
-        st.success(snap.message.capitalize() + "." + test, icon=":material/check_circle:")
+        st.badge(snap.message.capitalize() + test, icon=":material/check_circle:",
+                 color="green")
     elif s == Status.STOPPED:
-        st.warning(snap.message.capitalize() + ". Its history is kept below.",
-                   icon=":material/stop_circle:")
+        st.badge(snap.message.capitalize() + " · its history is kept below",
+                 icon=":material/stop_circle:", color="orange")
     elif s == Status.DIVERGED:
         st.error(f"**{snap.message.capitalize()}.** {snap.hint}", icon=":material/warning:")
     elif s == Status.FAILED:
@@ -83,12 +87,14 @@ def status_message(snap: Snapshot) -> None:
 
 def progress(snap: Snapshot) -> None:
     total = snap.total_steps or 1
+    eta = (f" · about {fmt_duration(snap.eta_s)} to go"
+           if snap.status == Status.RUNNING and snap.eta_s else "")
     st.progress(snap.progress, text=f"step {snap.step:,} of {total:,} · epoch "
-                f"{snap.epoch:.2f} · {snap.progress:.0%}")
+                f"{snap.epoch:.2f} · {snap.progress:.0%}{eta}")
 
 
 def metrics_row(snap: Snapshot, smoothed_loss: float | None = None) -> None:
-    cols = st.columns(7)
+    cols = st.columns(6)
     cols[0].metric("Step", f"{snap.step:,}")
     cols[1].metric("Epoch", f"{snap.epoch:.2f}")
     cols[2].metric("Train loss", fmt_num(smoothed_loss if smoothed_loss is not None
@@ -98,8 +104,8 @@ def metrics_row(snap: Snapshot, smoothed_loss: float | None = None) -> None:
                    help="Cross-entropy on the validation split, model in eval() mode.")
     cols[4].metric("Val accuracy", "–" if snap.val_acc is None else f"{snap.val_acc:.1%}",
                    help="Share of validation examples classified correctly (1 − error rate).")
-    cols[5].metric("Steps/s", f"{snap.steps_per_sec:,.0f}" if snap.steps_per_sec else "–")
-    cols[6].metric("ETA", fmt_duration(snap.eta_s) if snap.status == Status.RUNNING else "–")
+    cols[5].metric("Steps/s", f"{snap.steps_per_sec:,.0f}" if snap.steps_per_sec else "–",
+                   help="Optimizer steps per second over the last second of training.")
 
 
 def curve_of(snap: Snapshot, label: str | None = None, color: str | None = None) -> Curve:

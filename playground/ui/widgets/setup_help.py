@@ -13,7 +13,8 @@ LABELS = {
     "init_std": "Init σ", "embed_dim": "Embedding size",
     "context": "Context (previous characters)", "optimizer": "Optimizer",
     "lr": "Learning rate", "momentum": "Momentum μ", "beta1": "β1", "beta2": "β2",
-    "alpha": "α", "eps": "ε", "weight_decay": "Weight decay",
+    "alpha": "α", "eps": "ε", "weight_decay": "Weight decay λ (L2)",
+    "rmsprop_momentum": "Momentum μ (RMSprop)", "adamw_decay": "Weight decay λ (decoupled)",
     "batch_size": "Batch size (0 = full batch)", "length_unit": "Run length in",
     "length": "Length", "scheduler": "LR schedule", "step_size": "Step every (epochs)",
     "gamma": "Decay γ", "clip": "Gradient clipping max norm (0 = off)", "seed": "Seed",
@@ -25,7 +26,7 @@ SECTIONS = {
     "Model": ("hidden_layers", "width", "activation", "dropout", "init", "init_std",
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",
-                  "weight_decay"),
+                  "rmsprop_momentum", "weight_decay", "adamw_decay"),
     "Training": ("batch_size", "length_unit", "length", "scheduler", "step_size", "gamma",
                  "clip", "seed", "eval_every"),
 }

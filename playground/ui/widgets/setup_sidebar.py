@@ -21,7 +21,7 @@ from playground.ui import runtime, state
 from playground.ui.widgets.boxes import INT_FORMAT, as_box_value
 from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import (INIT_HELP, OPTIMIZER_HELP, SCHEDULER_HELP,
-                                              label)
+                                              SECTION_OF, label)
 from playground.ui.widgets.setup_link import SLIDER_RANGES
 
 PREFIX = "cfg_"
@@ -99,22 +99,66 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False) -
                 icon=":material/lock:")
     slots: dict = {}
     draw = _Drawer(hidden, locked, slots)
-    with sb.expander("Data", expanded=True):
-        draw.data_section()
-    with sb.expander("Model", expanded=True):
-        draw.model_section()
-    with sb.expander("Optimizer", expanded=True):
-        draw.optimizer_section()
-    with sb.expander("Training", expanded=False):
-        draw.training_section()
+    # A section that gets a wrong value is opened, so the marked box is on screen (a
+    # preset or another page can put one into a collapsed section). Only new problems
+    # open it: a user who closes the section again is not fought with.
+    _open_sections_with(_problems(config), st.session_state.get(state.SETUP_PROBLEMS) or [])
+    for section, fill in (("Data", draw.data_section), ("Model", draw.model_section),
+                          ("Optimizer", draw.optimizer_section),
+                          ("Training", draw.training_section)):
+        with sb.expander(section, expanded=section != "Training", key=section_key(section),
+                         on_change=_section_toggled):
+            fill()
 
+    errors = _problems(config)
+    _show_errors(errors, slots, sb)
+    st.session_state[state.SETUP_PROBLEMS] = [(e.field, e.reason) for e in errors]
+    new_config, _ = _read_widgets(config)
+    st.session_state[state.CONFIG] = new_config
+    return new_config
+
+
+def section_key(section: str) -> str:
+    return "sec_" + section.lower()
+
+
+def _section_toggled() -> None:
+    """Opening or closing a section is the user's choice; the rerun it costs keeps its
+    state in session_state, where a wrong value can open it again."""
+
+
+def _read_widgets(config: RunConfig) -> tuple[RunConfig, list[ConfigError]]:
     values = {name: st.session_state.get(key(name), getattr(config, name))
               for name in RunConfig.field_names()}
     values = {k: v for k, v in values.items() if v is not None}
-    new_config, parse_errors = RunConfig.from_dict(values, base=config)
-    _show_errors(parse_errors + new_config.validate(), slots, sb)
-    st.session_state[state.CONFIG] = new_config
-    return new_config
+    return RunConfig.from_dict(values, base=config)
+
+
+def _problems(config: RunConfig) -> list[ConfigError]:
+    new_config, parse_errors = _read_widgets(config)
+    return parse_errors + new_config.validate()
+
+
+def _open_sections_with(errors: list[ConfigError], known: list) -> None:
+    for err in errors:
+        section = SECTION_OF.get(err.field)
+        if section and (err.field, err.reason) not in known:
+            st.session_state[section_key(section)] = True
+
+
+def problems_sentence(action: str) -> str:
+    """"Fix … to start" that names each wrong setting and its sidebar section, from the
+    sidebar's last check (``action``: "to start", "to run a sweep")."""
+    problems = st.session_state.get(state.SETUP_PROBLEMS) or []
+    if not problems:
+        return f"Fix the settings marked in the sidebar {action}."
+    named = []
+    for field, reason in problems:
+        where = SECTION_OF.get(field)
+        named.append(f"**{md_escape(label(field))}**"
+                     + (f" (sidebar › {where})" if where else "") + f": {md_escape(reason)}")
+    head = "Fix this setting" if len(named) == 1 else "Fix these settings"
+    return f"{head} {action}:\n\n- " + "\n- ".join(named)
 
 
 class _Drawer:
@@ -207,9 +251,10 @@ class _Drawer:
                             help="Type any value; the slider above snaps to the nearest mark.")
             self._slot("lr")
         relevant = OPTIMIZER_PARAMS.get(st.session_state[key("optimizer")], ())
-        for name in ("momentum", "beta1", "beta2", "alpha", "eps", "weight_decay"):
+        for name in ("momentum", "beta1", "beta2", "alpha", "eps", "rmsprop_momentum",
+                     "weight_decay", "adamw_decay"):
             if name in relevant:
-                fmt = "%g" if name in ("eps", "weight_decay") else "%.3f"
+                fmt = "%g" if name in ("eps", "weight_decay", "adamw_decay") else "%.3f"
                 self.number(name, format=fmt, step=None if name == "eps" else 0.01)
 
     def training_section(self) -> None:

@@ -394,3 +394,30 @@ def test_dropout_and_gelu_packs_use_autograd():
 
     for cfg in (BASE.replace(dropout=0.3), BASE.replace(activation="gelu")):
         assert layers_of(_mlp_plan(Trainer(cfg).model)) is None
+
+
+def test_momentum_and_decay_columns_set_each_optimizers_own_setting():
+    from playground.compare.setup import plan, row_of
+    base = RunConfig()
+    p = plan([{"optimizer": "rmsprop", "lr": 1e-3, "momentum": 0.5},
+              {"optimizer": "adamw", "lr": 1e-3, "weight_decay": 0.2},
+              {"optimizer": "momentum", "lr": 0.05}], base)
+    assert p.ok, p.errors
+    rms, adamw, mom = p.configs
+    assert (rms.rmsprop_momentum, rms.momentum) == (0.5, base.momentum)
+    assert (adamw.adamw_decay, adamw.weight_decay) == (0.2, 0.0)
+    assert mom.momentum == 0.9
+    assert row_of(rms)["momentum"] == 0.5 and row_of(adamw)["weight_decay"] == 0.2
+    bad = plan([{"optimizer": "rmsprop", "momentum": 1.5}, {"optimizer": "sgd"}], base)
+    assert any(e.startswith("Run 1 · Momentum:") for e in bad.errors), bad.errors
+
+
+def test_labels_name_only_settings_that_apply_to_the_run():
+    from playground.compare.setup import labels_for, preset_rows, plan
+    p = plan(preset_rows("xavier vs zeros vs large normal"), RunConfig())
+    assert p.ok, p.errors
+    xavier, zeros, normal = p.labels
+    assert "σ" not in xavier and "σ" not in zeros and "σ=" in normal, p.labels
+    mixed = [RunConfig(optimizer="sgd", lr=0.1), RunConfig(optimizer="momentum", lr=0.1,
+                                                           momentum=0.5)]
+    assert labels_for(mixed, RunConfig()) == ["SGD", "SGD + momentum"]

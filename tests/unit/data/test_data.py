@@ -65,3 +65,14 @@ def test_take_returns_model_inputs_and_targets():
     (x,), y = task.train.take(torch.tensor([0, 2, 4]))
     assert x.shape == (3, 2) and y.shape == (3,)
     assert torch.equal(x[1], task.train.x[2])
+
+
+def test_digits_read_from_the_shipped_file_equal_scikit_learns_own_loader():
+    """The fast path (reading the file without importing scikit-learn) gives exactly
+    what load_digits gives."""
+    from playground.data import digits
+
+    fast = digits._read_shipped_file()
+    assert fast is not None, "digits.csv.gz not found inside the installed scikit-learn"
+    plain = digits._load_with_sklearn()
+    assert np.array_equal(fast[0], plain[0]) and np.array_equal(fast[1], plain[1])

@@ -317,7 +317,11 @@ def test_range_test_figure_marks_stop_and_suggestions_in_optimizer_colors():
     assert "stopped early" in stop.hovertemplate
     peak = max(np.nanmax(c.smoothed()) for c in curves)
     assert fig.layout.yaxis.range[1] < peak                 # zoomed on the descent...
-    assert stop.text == ("stop ↑",) and stop.y[0] == fig.layout.yaxis.range[1]  # ...stop pinned
+    assert stop.text == ("SGD stop ↑",) and stop.y[0] == fig.layout.yaxis.range[1]  # ...stop pinned
+    # two optimizers' pins sit at different heights, so their labels never overlap
+    other = next(t for t in fig.data if t.name == "Adam stopped")
+    if other.text[0].endswith("↑"):
+        assert other.y[0] < stop.y[0] and other.text == ("Adam stop ↑",)
     full = range_test_figure(curves, zoom=False)
     assert full.layout.yaxis.range[1] >= peak
 
@@ -338,9 +342,32 @@ def test_short_runs_figure_band_and_divergence_marks():
     fig = short_runs_figure([res])
     names = [t.name for t in fig.data]
     assert "SGD train" in names and "SGD validation" in names and "SGD diverged" in names
-    assert any(t.fill == "toself" for t in fig.data)                  # the seed band
+    assert any(t.fill == "tonexty" for t in fig.data)                 # the seed band
     val = next(t for t in fig.data if t.name == "SGD validation")
     assert val.line.dash == "dot"
     no_band = short_runs_figure([res], which=("val",), show_band=False)
-    assert not any(t.fill == "toself" for t in no_band.data)
+    assert not any(t.fill == "tonexty" for t in no_band.data)
     assert "SGD train" not in [t.name for t in no_band.data]
+
+
+def test_a_short_run_that_ends_far_above_its_start_is_marked_diverged_and_off_the_axis():
+    """A finite blow-up (ends at many times its starting loss) is an ✕ along the top,
+    not a point that stretches the y-axis; the log axis option spreads the rest."""
+    from playground.figures.sweep import short_runs_figure
+    from playground.sweep.short_runs import BLOWUP
+
+    res = short_runs(SPIRAL.replace(optimizer="sgd"),
+                     ShortRunSettings(start_lr=1e-2, end_lr=1e3, points=5, steps=30, seeds=1))
+    assert res.diverged[0, -1] and not res.diverged[0, 0]
+    start = res.train_loss[0, 0]          # a tiny η barely moves: close to the start
+    ended = res.train_loss[0, res.diverged[0]]
+    assert all(not np.isfinite(v) or v > BLOWUP * 0.5 * start for v in ended)
+    fig = short_runs_figure([res])
+    marks = next(t for t in fig.data if t.name == "SGD diverged")
+    assert marks.yaxis == "y2" and all(y > 0.9 for y in marks.y)       # along the top
+    ok = res.mean("train")
+    assert fig.layout.yaxis.range[1] < 2 * np.nanmax(ok)                 # fitted to the rest
+    log = short_runs_figure([res], log_y=True)
+    assert log.layout.yaxis.type == "log" and "log" in log.layout.yaxis.title.text
+    lo, hi = log.layout.yaxis.range
+    assert 10 ** lo <= np.nanmin(ok) and np.nanmax(ok) <= 10 ** hi

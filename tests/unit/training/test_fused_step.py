@@ -12,14 +12,15 @@ from playground.training.optim import make_optimizer
 CASES = {
     "adam": dict(optimizer="adam"),
     "adam+wd": dict(optimizer="adam", weight_decay=0.01),
-    "adamw": dict(optimizer="adamw", weight_decay=0.05),
+    "adamw": dict(optimizer="adamw", adamw_decay=0.05),
     "sgd": dict(optimizer="sgd"),
     "sgd+wd": dict(optimizer="sgd", weight_decay=0.01),
     "momentum": dict(optimizer="momentum", momentum=0.9),
     "nesterov": dict(optimizer="nesterov", momentum=0.8),
     "adagrad": dict(optimizer="adagrad", weight_decay=0.001),
     "rmsprop": dict(optimizer="rmsprop"),
-    "rmsprop+momentum+wd": dict(optimizer="rmsprop", momentum=0.9, weight_decay=0.01),
+    "rmsprop+momentum+wd": dict(optimizer="rmsprop", rmsprop_momentum=0.9,
+                                 weight_decay=0.01),
 }
 
 
@@ -82,3 +83,18 @@ def test_unsupported_optimizers_keep_torchs_step():
     assert direct_step(torch.optim.Adam(params, lr=0.1), lambda: None) is None   # not fused
     assert direct_step(torch.optim.SGD(params, lr=torch.tensor(0.1), fused=True),
                        lambda: None) is None
+
+
+def test_each_optimizer_gets_torchs_own_defaults_for_its_settings():
+    """RMSprop's momentum is 0 and AdamW's decoupled decay 0.01 unless set (torch's
+    defaults, and the toy race's); SGD + momentum keeps its 0.9. Setting one optimizer's
+    value does not leak into another's."""
+    params = _params(0)
+    group = lambda cfg: make_optimizer(RunConfig(**cfg), params).param_groups[0]
+    assert group(dict(optimizer="rmsprop"))["momentum"] == 0.0
+    assert group(dict(optimizer="adamw"))["weight_decay"] == 0.01
+    assert group(dict(optimizer="adam"))["weight_decay"] == 0.0
+    assert group(dict(optimizer="momentum"))["momentum"] == 0.9
+    assert group(dict(optimizer="rmsprop", momentum=0.5))["momentum"] == 0.0
+    assert group(dict(optimizer="adamw", weight_decay=0.3))["weight_decay"] == 0.01
+    assert group(dict(optimizer="rmsprop", rmsprop_momentum=0.5))["momentum"] == 0.5

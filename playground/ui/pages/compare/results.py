@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from playground.ui.widgets.tables import table
 from playground.compare import summary as compare_summary
 from playground.runs.snapshot import GroupSnapshot
 from playground.ui import nav, runtime
@@ -50,8 +51,8 @@ def summary(reg, group: GroupSnapshot) -> None:
     rows = compare_summary.summary_rows(snaps, list(group.labels), target)
     cols[1].caption(f"Chance level is about {chance:.2f} (ln of the number of classes). "
                     "Updated live; steps/s is measured over the run's busy time.")
-    st.dataframe(pd.DataFrame(rows, columns=list(compare_summary.SUMMARY_COLUMNS)),
-                 hide_index=True, width="stretch", column_config=_summary_format())
+    table(pd.DataFrame(rows, columns=list(compare_summary.SUMMARY_COLUMNS)),
+          formats=SUMMARY_FORMATS)
     labels = list(group.labels)
 
     def csv() -> str:   # built when clicked, from the runs' latest state
@@ -74,17 +75,11 @@ def _chance(snap) -> float:
         return math.log(2)
 
 
-def _summary_format() -> dict:
-    cc = st.column_config
-    pct = dict(format="percent")
-    return {
-        "final val loss": cc.NumberColumn(format="%.4f"),
-        "best val loss": cc.NumberColumn(format="%.4f"),
-        "final val accuracy": cc.NumberColumn(**pct),
-        "best val accuracy": cc.NumberColumn(**pct),
-        "examples seen": cc.NumberColumn(format="localized"),
-        "steps": cc.NumberColumn(format="localized"),
-    }
+SUMMARY_FORMATS = {
+    "final val loss": "{:.4f}", "best val loss": "{:.4f}",
+    "final val accuracy": "{:.1%}", "best val accuracy": "{:.1%}",
+    "wall time (s)": "{:,.1f}", "steps/s": "{:,.0f}",
+}
 
 
 def surface_button(group: GroupSnapshot) -> None:

@@ -12,6 +12,7 @@ from playground.config import INITS, LENGTH_UNITS, OPTIMIZERS, SCHEDULERS, RunCo
 from playground.ui import state
 from playground.ui.state import ToCompare
 from playground.ui.widgets.boxes import INT_FORMAT, whole
+from playground.ui.widgets.setup_help import label
 
 DEFAULT_PRESET = "SGD 0.1 vs Adam 1e-3"
 PACES = {"Slow (20 steps/s)": 20.0, "Watch (100 steps/s)": 100.0, "Full speed": None}
@@ -42,8 +43,9 @@ def accept_handoff(handoff: ToCompare) -> dict | None:
         labels = cmp_setup.labels_for(configs, configs[0])
     # The shell made configs[0] the shared setup, so blank cells and the sidebar
     # already agree with these runs.
-    set_rows([{f: getattr(c, f) for f in cmp_setup.FIELDS} for c in configs])
-    outside = [f for f in RunConfig.field_names() if f not in cmp_setup.FIELDS
+    set_rows([cmp_setup.row_of(c) for c in configs])
+    shown = {cmp_setup.cell_field(f, c.optimizer) for f in cmp_setup.FIELDS for c in configs}
+    outside = [label(f) for f in RunConfig.field_names() if f not in shown
                and f not in ("length", "eval_every")
                and len({getattr(c, f) for c in configs}) > 1]
     if outside:
@@ -141,7 +143,8 @@ def column_config() -> dict:
                               help=help_("lr")),
         "momentum": cc.NumberColumn(cmp_setup.TITLES["momentum"], min_value=0.0, max_value=0.9999,
                                     format="%g", help=help_("momentum") +
-                                    " (SGD + momentum, Nesterov, RMSprop)"),
+                                    " SGD + momentum and Nesterov (default 0.9); RMSprop's "
+                                    "own momentum (default 0). Blank: the sidebar's value."),
         "beta1": cc.NumberColumn(cmp_setup.TITLES["beta1"], min_value=0.0, max_value=0.9999,
                                  format="%g", help=help_("beta1") + " (Adam, AdamW)"),
         "beta2": cc.NumberColumn(cmp_setup.TITLES["beta2"], min_value=0.0, max_value=0.99999,
@@ -158,5 +161,7 @@ def column_config() -> dict:
                                         format_func=lambda k: SCHEDULERS.get(k, k),
                                         help=help_("scheduler")),
         "weight_decay": cc.NumberColumn(cmp_setup.TITLES["weight_decay"], min_value=0.0,
-                                        format="%g", help=help_("weight_decay")),
+                                        format="%g", help=help_("weight_decay") + " For AdamW "
+                                        "this is its decoupled decay (default 0.01). Blank: "
+                                        "the sidebar's value."),
     }

@@ -10,7 +10,7 @@ from playground.lessons import Lesson
 from playground.runs.status import JobStatus
 from playground.ui import runtime, state
 from playground.ui.pages.lessons.extras import names_playground, news_playground
-from playground.ui.widgets.charts import CHART_CONFIG
+from playground.ui.widgets.charts import chart
 
 POLL_S = 0.5
 
@@ -72,8 +72,7 @@ def _show_result(lesson: Lesson, snap) -> None:
     cols = st.columns(2) if len(figures) > 1 else [st.container()]
     for i, fig in enumerate(figures):
         with cols[i % len(cols)]:
-            st.plotly_chart(fig, theme="streamlit", config=CHART_CONFIG,
-                            key=f"fig_{lesson.key}_{i}")
+            chart(fig, f"fig_{lesson.key}_{i}")
     if lesson.key == "news":
         news_playground(ev)
     elif lesson.key == "names":

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.ui.widgets.charts import chart
+
 from playground.data.names import NamesFileError, parse_names
 from playground.data.news_csv import CsvFormatError, read_news_csv
 from playground.figures.lessons import topic_probabilities_figure
 from playground.lessons.news import topic_probabilities
 from playground.models.window import sample_names
 
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"scale": 2}}
 UPLOADS = {
     "news_csv": (["csv"], "AG_NEWS-format CSV: no header; columns class (1–4 = World, Sports, "
                  "Business, Sci/Tech), title, description; quoted fields.",
@@ -63,8 +64,7 @@ def news_playground(ev) -> None:
                    "<unk> and the prediction says nothing about your headline.")
     else:
         st.caption(f"{known} of {total} words are in the vocabulary; unknown words map to <unk>.")
-    st.plotly_chart(topic_probabilities_figure(probs, classes), theme="streamlit",
-                    config=CHART_CONFIG, key="news_probs")
+    chart(topic_probabilities_figure(probs, classes), "news_probs")
 
 
 def names_playground(ev) -> None:

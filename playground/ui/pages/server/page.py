@@ -12,6 +12,7 @@ import time
 import pandas as pd
 import streamlit as st
 
+from playground.ui.widgets.tables import table
 from playground.runs.status import ACTIVE, Status
 from playground.ui import nav, runtime
 
@@ -74,7 +75,7 @@ def render() -> None:
             st.info("No runs yet.")
             return
         frame = pd.DataFrame(rows).sort_values(["status", "age_s"])
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        table(frame, formats={"age_s": "{:,.0f}"}, column_config={
             "age_s": st.column_config.NumberColumn("age (s)"),
             "memory_kb": st.column_config.NumberColumn("memory (KB)"),
             "queue": st.column_config.NumberColumn("queue position"),

@@ -73,12 +73,35 @@ def render(handoff=None) -> None:
                    icon=":material/landscape:",
                    help="Evaluate the loss on the grid in the background (cancellable).")
     if go or st.session_state.pop("net_autorun", False):
-        _launch(list(chosen), spec)
+        _launch(list(chosen), spec, [usable[i].step for i in chosen])
     _job_panel()
     key = st.session_state.get("net_result_key")
     result = cached(key) if key is not None else None
     if result is not None:
+        stale = _stale(st.session_state.get("net_result_for"), list(chosen), spec, usable)
+        if stale:
+            st.warning(f"**Out of date:** this surface was computed for {stale}. Press "
+                       "**Compute surface** to draw it for the current choice.",
+                       icon=":material/update:")
         show_result(result)
+
+
+def _stale(made_for, run_ids: list[str], spec: SurfaceSpec, usable: dict) -> str:
+    """What differs between the shown surface and the current choice ("" if nothing):
+    another run selection, other settings, or runs that trained on since."""
+    if made_for is None:
+        return ""
+    ids, old_spec, steps = made_for
+    if list(ids) != run_ids:
+        return "other runs (" + ", ".join(ids) + ")"
+    changed = [f for f in SurfaceSpec.__dataclass_fields__
+               if getattr(old_spec, f) != getattr(spec, f)]
+    if changed:
+        return "other settings (" + ", ".join(f.replace("_", " ") for f in changed) + ")"
+    moved = [i for i, s in zip(ids, steps) if i in usable and usable[i].step != s]
+    if moved:
+        return "earlier weights: " + ", ".join(moved) + " trained on since"
+    return ""
 
 
 def _demo_buttons(primary: bool) -> None:
@@ -167,20 +190,22 @@ def _settings() -> SurfaceSpec | None:
     return spec
 
 
-def _launch(run_ids: list[str], spec: SurfaceSpec) -> None:
+def _launch(run_ids: list[str], spec: SurfaceSpec, steps: list[int]) -> None:
     try:
         traces = [runtime.registry().capture(i) for i in run_ids]
     except ValueError as exc:
         st.error(str(exc))
         return
     key = cache_key(traces, spec)
+    made_for = (tuple(run_ids), spec, tuple(steps))
     if cached(key) is not None:
-        st.session_state["net_result_key"] = key
+        st.session_state["net_result_key"], st.session_state["net_result_for"] = key, made_for
         return
     runtime.registry().cancel_job(st.session_state.get("net_job"))
     job_id = runtime.registry().start_job(surface_job(traces, spec), owner=runtime.session_id(),
                                           label="Loss surface")
     st.session_state["net_job"], st.session_state["net_job_key"] = job_id, key
+    st.session_state["net_job_for"] = made_for
 
 
 def _job_panel() -> None:
@@ -191,6 +216,7 @@ def _job_panel() -> None:
         _job_progress()
     elif snap.status == JobStatus.DONE and st.session_state.get("net_job_key") is not None:
         st.session_state["net_result_key"] = st.session_state.pop("net_job_key")
+        st.session_state["net_result_for"] = st.session_state.pop("net_job_for", None)
     elif snap.status == JobStatus.FAILED:
         st.error(f"The surface computation failed: {snap.error}")
     elif snap.status == JobStatus.CANCELLED:

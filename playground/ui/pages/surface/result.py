@@ -5,6 +5,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from playground.ui.widgets.tables import table
+from playground.ui.widgets.charts import chart
+
 from playground.figures.surface import (FidelitySeries, PathTrace, contour_figure,
                                         fidelity_figure, surface3d_figure)
 from playground.figures.theme import colors_for
@@ -62,12 +65,11 @@ def show_result(result: SurfaceResult) -> None:
     common = dict(title=title, x_title=result.x_title, y_title=result.y_title,
                   z_title=f"{spec.split} loss")
     if three_d:
-        st.plotly_chart(surface3d_figure(result.alphas, result.betas, result.loss, traces,
-                                         **common), theme="streamlit", key="net_chart3d")
+        chart(surface3d_figure(result.alphas, result.betas, result.loss, traces, **common),
+              "net_chart3d")
     else:
-        st.plotly_chart(contour_figure(result.alphas, result.betas, result.loss, traces,
-                                       step_label="training step", **common),
-                        theme="streamlit", key="net_chart")
+        chart(contour_figure(result.alphas, result.betas, result.loss, traces,
+                             step_label="training step", **common), "net_chart")
         st.caption("The origin (0, 0) is the " + result.origin_label + ". Press ▶ Play to "
                    "replay training; big dots mark where each run is at the chosen step.")
     for note in result.notes:
@@ -88,8 +90,8 @@ def _fidelity(result: SurfaceResult, colors: list[str]) -> None:
     st.subheader("Fidelity: can you trust this picture?")
     series = [FidelitySeries(_label(p), c, p.steps, p.true_loss, p.plane_loss, p.off_plane,
                              p.from_origin) for p, c in zip(result.paths, colors)]
-    st.plotly_chart(fidelity_figure(series, f"{result.spec.split} loss (cross-entropy, nats)"),
-                    theme="streamlit", key="net_fidelity")
+    chart(fidelity_figure(series, f"{result.spec.split} loss (cross-entropy, nats)"),
+          "net_fidelity")
     rows = []
     for p in result.paths:
         gap = p.max_loss_gap
@@ -104,10 +106,9 @@ def _fidelity(result: SurfaceResult, colors: list[str]) -> None:
                 "dimensions this slice cannot show." +
                 (" Try the PCA plane, which hugs the path." if result.spec.plane == "random"
                  else ""))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-        "largest |true − surface| loss": st.column_config.NumberColumn(format="%.4f"),
-        "largest distance off the plane (share of reach)": st.column_config.NumberColumn(
-            format="percent")})
+    table(pd.DataFrame(rows), formats={
+        "largest |true − surface| loss": "{:.4f}",
+        "largest distance off the plane (share of reach)": "{:.1%}"})
     st.caption("Solid: the loss of the real weights at each recorded checkpoint. Dashed: the "
                "loss the surface shows where that checkpoint lands on the plane. They agree "
                "only if the checkpoint lies in the plane (bottom chart: distance off the plane "

@@ -5,7 +5,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground.config import OPTIMIZERS, RunConfig
+from playground.ui.widgets.tables import table
+from playground.ui.widgets.charts import chart
+
+from playground.config import OPTIMIZER_PARAMS, OPTIMIZERS, RunConfig
+from playground.config.choices import optimizer_field
 from playground.figures.surface import PathTrace, contour_figure, surface3d_figure
 from playground.figures.theme import colors_for
 from playground.surface.toy import (FUNCTIONS, MAX_STEPS, PRESETS, ToyOptimizer, preset,
@@ -16,8 +20,20 @@ COLUMNS = ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps", "wei
 MAX_OPTIMIZERS = 8
 
 
+def _uses(optimizer: str, column: str) -> bool:
+    return optimizer_field(column, optimizer) in OPTIMIZER_PARAMS.get(optimizer, ())
+
+
 def _rows(opts: list[ToyOptimizer]) -> pd.DataFrame:
-    return pd.DataFrame([{c: getattr(o, c) for c in COLUMNS} for o in opts], columns=COLUMNS)
+    """The table: a setting the optimizer does not use is a blank cell, not a number
+    that changes nothing (plain SGD has no momentum or β)."""
+    rows = []
+    for o in opts:
+        row = {"optimizer": o.optimizer, "lr": o.lr}
+        for c in COLUMNS[2:]:
+            row[c] = getattr(o, optimizer_field(c, o.optimizer)) if _uses(o.optimizer, c) else None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS).astype({c: "float64" for c in COLUMNS[1:]})
 
 
 def _apply_preset() -> None:
@@ -27,13 +43,14 @@ def _apply_preset() -> None:
 
 
 def _on_click() -> None:
-    """Click-to-set: a click on the chart's invisible point grid moves the start."""
-    event = st.session_state.get("toy_chart")
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if points:
-        fn = st.session_state["toy_fn"]
-        st.session_state[f"toy_x_{fn}"] = round(float(points[0]["x"]), 3)
-        st.session_state[f"toy_y_{fn}"] = round(float(points[0]["y"]), 3)
+    """Click-to-set: a click anywhere on the map moves every optimizer's start there."""
+    click = getattr(st.session_state.get("toy_chart"), "click", None)
+    if click:
+        fn = FUNCTIONS[st.session_state["toy_fn"]]
+        x = min(max(float(click["x"]), fn.x_range[0]), fn.x_range[1])
+        y = min(max(float(click["y"]), fn.y_range[0]), fn.y_range[1])
+        st.session_state[f"toy_x_{fn.name}"] = round(x, 3)
+        st.session_state[f"toy_y_{fn.name}"] = round(y, 3)
 
 
 def _reset_start() -> None:
@@ -60,9 +77,10 @@ def _optimizers(table: pd.DataFrame) -> tuple[list[ToyOptimizer], list[str]]:
         values = {}
         for c in COLUMNS[1:]:
             v = row.get(c)
+            field = optimizer_field(c, row["optimizer"])
             if v is None or (isinstance(v, float) and np.isnan(v)):
-                v = getattr(ToyOptimizer(), c) if c != "lr" else None
-            values[c] = v
+                v = getattr(ToyOptimizer(), field) if c != "lr" else None   # its default
+            values[field] = v
         if values["lr"] is None:
             name = OPTIMIZERS.get(row["optimizer"])
             errors.append(f"row {i} ({name}): the learning rate is empty")
@@ -114,6 +132,7 @@ def render() -> None:
     table = st.data_editor(
         st.session_state["toy_table"], key=f"toy_editor_{st.session_state['toy_editor_v']}",
         num_rows="dynamic", hide_index=True, width="stretch",
+        placeholder="–",          # not used by this optimizer, or its default
         column_config={
             "optimizer": st.column_config.SelectboxColumn(
                 "optimizer", options=list(OPTIMIZERS), format_func=OPTIMIZERS.get,
@@ -121,11 +140,15 @@ def render() -> None:
             "lr": st.column_config.NumberColumn("lr", min_value=1e-6, max_value=1e4,
                                                 format="%g", default=0.01,
                                                 help=RunConfig.help("lr")),
-            # a new row starts from the usual defaults, so it runs straight away
-            **{c: st.column_config.NumberColumn(c, format="%g", help=RunConfig.help(c),
-                                                default=getattr(ToyOptimizer(), c))
+            # blank = the optimizer's own default (RMSprop momentum 0, AdamW decay
+            # 0.01, SGD + momentum 0.9); settings it does not use are ignored
+            **{c: st.column_config.NumberColumn(
+                c, format="%g", help=RunConfig.help(c) + " Blank: this optimizer's default; "
+                "ignored by optimizers that do not use it.")
                for c in COLUMNS[2:]},
         })
+    st.caption("– : a setting that optimizer does not use. A blank cell of a setting it "
+               "does use takes torch's default (RMSprop momentum 0, AdamW decay 0.01).")
     opts, errors = _optimizers(table)
     if errors:
         st.error("Fix the optimizer table: " + "; ".join(errors))
@@ -153,12 +176,9 @@ def _draw(fn, kappa: float, start: tuple, paths) -> None:
                   f"{start[1]:g})", x_title="x (parameter 1)", y_title="y (parameter 2)",
                   z_title="f(x, y)", floor=fn.f_min, minima=minima, start=start)
     if three_d:
-        st.plotly_chart(surface3d_figure(xs, ys, z, traces, **common), theme="streamlit",
-                        key="toy_chart3d")
+        chart(surface3d_figure(xs, ys, z, traces, **common), "toy_chart3d")
     else:
-        st.plotly_chart(contour_figure(xs, ys, z, traces, click_grid=40, **common),
-                        theme="streamlit", key="toy_chart", on_select=_on_click,
-                        selection_mode="points")
+        chart(contour_figure(xs, ys, z, traces, **common), "toy_chart", on_click=_on_click)
         st.caption("Press ▶ Play to replay the race; drag the slider to scrub. Click "
                    "anywhere on the map to start there.")
     st.latex(fn.formula)
@@ -171,12 +191,8 @@ def _draw(fn, kappa: float, start: tuple, paths) -> None:
         "within 0.01 at step": p.steps_to_converge,
         "diverged": f"yes, step {p.diverged_at}" if p.diverged_at is not None else "no",
     } for p in paths])
-    st.dataframe(summary.style.apply(
-        lambda col: [f"color: {c}; font-weight: bold" for c in colors], subset=["optimizer"]),
-        hide_index=True, width="stretch",
-        column_config={"final f": st.column_config.NumberColumn(format="%.4g"),
-                       "distance to nearest minimum": st.column_config.NumberColumn(
-                           format="%.4g")})
+    table(summary, styler=lambda s: s.apply(
+        lambda col: [f"color: {c}; font-weight: bold" for c in colors], subset=["optimizer"]))
     rows = [{"optimizer": p.optimizer.display, "step": i, "x": pt[0], "y": pt[1],
              "f": p.values[i] if i < len(p.values) else np.nan}
             for p in paths for i, pt in enumerate(p.points)]

@@ -16,6 +16,7 @@ from playground.ui.pages.sweep.results import show_result
 from playground.ui.pages.sweep.settings import (FIELD_LABELS, MODES, apply_preset,
                                                 init_widgets, range_settings, short_settings)
 from playground.ui.pages.sweep.sources import optimizer_picker, source_picker
+from playground.ui.widgets.setup_sidebar import problems_sentence
 
 
 @nav.page("sweep")
@@ -57,7 +58,7 @@ def render() -> None:
         st.error(f"**{FIELD_LABELS.get(err.field, err.field)}**: {err.reason}",
                  icon=":material/error:")
     if errors and source is None:
-        st.error("Fix the settings marked in the sidebar to run a sweep.", icon=":material/error:")
+        st.error(problems_sentence("to run a sweep"), icon=":material/error:")
     if not optimizers:
         st.error("Choose at least one optimizer to sweep.", icon=":material/error:")
     blocked = bool(problems) or (bool(errors) and source is None) or not optimizers

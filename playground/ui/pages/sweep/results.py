@@ -13,7 +13,7 @@ from playground.config import OPTIMIZERS, RunConfig
 from playground.figures.sweep import X_AXES, range_test_figure, short_runs_figure
 from playground.figures.theme import colors_for
 from playground.ui import runtime, state
-from playground.ui.widgets.charts import CHART_CONFIG
+from playground.ui.widgets.charts import chart
 
 X_LABELS = {"lr": "η (log axis)", "exponent": "log₁₀ η"}
 
@@ -86,7 +86,7 @@ def _range_result(result: dict, config: RunConfig) -> None:
                          f"with it. The stop rule used β = {run_beta:.3g} while sweeping.")
     fig = range_test_figure(curves, beta=beta, x_axis=x_axis, show_raw=show_raw,
                             zoom=zoom, title=None)
-    st.plotly_chart(fig, key="sw_chart", config=CHART_CONFIG, theme="streamlit")
+    chart(fig, "sw_chart")
     steps = len(curves[0].planned_lrs)
     for c in curves:
         if c.stopped:
@@ -148,13 +148,17 @@ def _short_result(result: dict, config: RunConfig) -> None:
         band = st.toggle("Seed band", value=True, key="sr_band", disabled=not many_seeds,
                          help="Shade the range between the best and worst seed."
                          if many_seeds else "Run with 2–3 seeds to see the spread.")
+        log_y = st.toggle("Log loss axis", value=False, key="sr_logy",
+                          help="Spread losses that differ by orders of magnitude: the "
+                               "small differences between good learning rates show.")
     fig = short_runs_figure(runs, which=tuple(which or ("val",)), show_band=band,
-                            x_axis=x_axis, title=None)
-    st.plotly_chart(fig, key="sr_chart", config=CHART_CONFIG, theme="streamlit")
+                            x_axis=x_axis, log_y=log_y, title=None)
+    chart(fig, "sr_chart")
     st.caption(f"{settings.points} learning rates × {settings.steps} steps × "
                f"{len(runs[0].seeds)} seed(s) each, batch {runs[0].config.batch_size}; "
                f"computed in {result['seconds']:.1f} s. Lines are the mean over seeds; "
-               "✕ = diverged for at least one seed.")
+               "✕ along the top = diverged for at least one seed (the loss blew up, or "
+               "ended above 3× where it started).")
     st.subheader("Best learning rate")
     for r, color in zip(runs, colors_for([r.optimizer for r in runs])):
         best = r.best_lr("val")

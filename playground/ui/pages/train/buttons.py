@@ -9,6 +9,7 @@ from playground.runs.status import Status
 from playground.ui import state
 from playground.ui.pages.train.run_control import start as start_run
 from playground.ui.pages.train.run_control import wait_for
+from playground.ui.widgets.setup_sidebar import problems_sentence
 
 PACE_LABELS = {"slow": "Slow", "watch": "Watch", "max": "Full speed"}
 
@@ -40,7 +41,7 @@ def run_buttons(reg, sid: str, config: RunConfig, errors: list,
                            icon=":material/restart_alt:",
                            help="Stop and clear the charts to start afresh.")
     if errors:
-        st.error("Fix the settings marked in the sidebar to start.", icon=":material/error:")
+        st.error(problems_sentence("to start"), icon=":material/error:")
     with cols[6]:
         pace_key = st.segmented_control(
             "Speed", list(state.TRAIN_PACES), default="watch", key=state.TRAIN_PACE,

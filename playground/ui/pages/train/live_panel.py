@@ -14,9 +14,11 @@ X_LABELS = {"step": "steps", "epoch": "epochs", "examples": "examples", "time": 
 
 
 def view_options() -> dict:
-    with st.container(horizontal=True, vertical_alignment="bottom"):
+    with st.popover("Chart options", icon=":material/tune:",
+                    help="Smoothing, the x axis, a log loss axis, validation points on the "
+                         "boundary, and freezing the view to zoom."):
         smoothing = st.slider("Smoothing", 0.0, 0.99, 0.8, 0.01, key="view_smoothing",
-                              persist_state="session", width=220,
+                              persist_state="session",
                               help="Exponential moving average of the minibatch loss (0 = "
                               "raw). The shaded band shows the raw minibatch range.")
         x = st.segmented_control("x axis", list(X_AXES), default="step", key="view_x",
@@ -55,12 +57,13 @@ def live_panel(snap: Snapshot) -> None:
     charts_below = not charts_inside and snap.step > 0
     drawn = {"full_run": True, "view": None}
 
-    def status_part(s: Snapshot | None, view: dict) -> None:
+    def status_part(s: Snapshot | None, view: dict, where) -> None:
         if s is None:
             st.warning("This run no longer exists (the server restarted or it was cleared).")
             return
-        live.status_message(s)
-        live.progress(s)
+        with where:
+            live.status_message(s)
+            live.progress(s)
         smooth = ema(s.history["train"]["loss"], view["smoothing"])
         live.metrics_row(s, float(smooth[-1]) if len(smooth) else None)
         if status_every and s.status != shown_status:
@@ -69,14 +72,18 @@ def live_panel(snap: Snapshot) -> None:
 
     @st.fragment(run_every=charts_every if charts_inside else status_every)
     def live_area() -> None:
-        view = view_options()
+        # Status and progress beside the chart options: the charts start high enough
+        # to be on the first screen of a 1440×1000 projector.
+        status_col, options_col = st.columns([5, 1.3], vertical_alignment="center")
+        with options_col:
+            view = view_options()
         if drawn["full_run"]:
             drawn["view"] = view
         elif view["frozen"] != frozen or (charts_below and view != drawn["view"]):
             # The charts below this fragment were drawn with the old options.
             st.rerun(scope="app")
         s = reg.snapshot(run_id, with_weights=charts_inside)
-        status_part(s, view)
+        status_part(s, view, status_col)
         if charts_inside:
             charts(s, view)
 

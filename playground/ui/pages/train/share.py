@@ -27,7 +27,11 @@ def share(config: RunConfig) -> None:
             "Hide these controls", ["sidebar", *RunConfig.field_names()], key="share_hide",
             format_func=lambda f: "every control (a one-line summary)" if f == "sidebar"
             else label(f),
-            help="'sidebar' hides every control and shows a one-line summary instead.")
+            # no "Select all" at the top of the list, where it is easy to hit by mistake
+            # (hiding every control has its own, explained entry)
+            select_all=False,
+            help="Each control chosen here is hidden from the students; 'every control' "
+            "hides the whole sidebar and shows a one-line summary instead.")
         lock = cols[1].checkbox("Lock the rest", key="share_lock",
                                 help="Students see the settings but cannot change them.")
         st.code(share_link(base, config, set(hide), lock), language=None)

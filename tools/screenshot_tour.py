@@ -1,0 +1,285 @@
+"""Screenshots of every page and state, light and dark, into one folder.
+
+    python tools/screenshot_tour.py [--out screenshots] [--url http://127.0.0.1:8501]
+                                    [--themes light dark] [--only train sweep ...]
+
+Without ``--url`` it starts its own ``streamlit run app.py`` on a free loopback port
+and stops it afterwards. It moves as a visitor does: opens "/", clicks the navigation
+and the buttons, and waits for the charts to draw before each picture. Every picture is
+the first screen at 1440×1000 (what a projector shows) plus, where the page is longer, a
+``-full`` picture of the whole page. Open the folder and look at every image before a
+change to a page lands: charts blank, clipped, crowded or pale show up here first.
+
+Needs Playwright and Debian's Chromium (``apt-get install -y chromium``).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+VIEWPORT = {"width": 1440, "height": 1000}
+TITLES = {"train": "Train", "sweep": "LR sweep", "compare": "Compare",
+          "surface": "Loss surface", "lessons": "Lessons", "server": "Server"}
+
+
+# ---------------------------------------------------------------- server and browser
+@contextlib.contextmanager
+def app_server(url: str | None):
+    if url:
+        yield url.rstrip("/")
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the app did not start (try: streamlit run app.py)")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+
+
+class Tour:
+    """One browser tab in one theme, and the folder its pictures go to."""
+
+    def __init__(self, page, out: Path, theme: str):
+        self.page, self.out, self.theme = page, out, theme
+        self.taken: list[Path] = []
+
+    def idle(self, timeout: float = 90_000) -> None:
+        self.page.wait_for_selector(
+            "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+
+    def go(self, key: str) -> None:
+        self.page.get_by_role("link", name=TITLES[key], exact=True).first.click()
+        self.page.get_by_role("heading", name=TITLES[key], exact=True).first.wait_for(
+            timeout=60_000)
+        self.idle()
+
+    def click(self, key: str) -> None:
+        self.page.locator(f".st-key-{key} button").first.click()
+
+    def charts_drawn(self, timeout: float = 60_000) -> None:
+        """Every chart on the page has drawn at least once."""
+        self.page.wait_for_function("""() => {
+          const all = [...document.querySelectorAll('.playground-plot')];
+          return all.every(g => Number(g.dataset.updates || 0) > 0);
+        }""", timeout=timeout)
+
+    def settled(self, selector: str, timeout: float = 120_000) -> None:
+        """``selector`` is on the page, the script is idle and every chart has drawn."""
+        self.page.locator(selector).first.wait_for(timeout=timeout)
+        self.idle()
+        self.charts_drawn()
+
+    def shot(self, name: str, full: bool = True) -> None:
+        self.page.mouse.move(VIEWPORT["width"] - 5, VIEWPORT["height"] - 5)  # no tooltip
+        time.sleep(0.6)                       # the last Plotly transition
+        first = self.out / f"{name}-{self.theme}.png"
+        self.page.screenshot(path=str(first))
+        self.taken.append(first)
+        # Streamlit scrolls inside its main block, so a "full page" screenshot is the
+        # first screen again: grow the window to the content's height instead.
+        height = self.page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+            '[data-testid=stMain], [data-testid=stMainBlockContainer]')].map(e => e.scrollHeight))""")
+        if full and height > VIEWPORT["height"] + 50:
+            self.page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 40})
+            time.sleep(1.0)                   # charts resize to the new window
+            whole = self.out / f"{name}-{self.theme}-full.png"
+            self.page.screenshot(path=str(whole))
+            self.taken.append(whole)
+            self.page.set_viewport_size(VIEWPORT)
+            time.sleep(0.3)
+
+
+# ------------------------------------------------------------------------- the pages
+def train(t: Tour) -> None:
+    t.page.goto(t.base + "/")
+    t.idle()
+    t.shot("train-1-first-visit")
+    t.click("btn_start")
+    t.page.wait_for_selector(".st-key-chart_loss .js-plotly-plot", timeout=60_000)
+    time.sleep(4)
+    t.charts_drawn()
+    t.shot("train-2-running")
+    t.click("btn_pause")
+    t.page.get_by_text("Paused at step").first.wait_for()
+    t.idle()
+    t.charts_drawn()
+    t.shot("train-3-paused")
+    t.page.get_by_role("button", name="Chart options").first.click()
+    t.page.locator(".st-key-view_logy").first.wait_for()
+    t.shot("train-4-chart-options", full=False)
+    t.page.keyboard.press("Escape")
+    t.page.locator(".st-key-view_logy").first.wait_for(state="hidden")
+    t.click("btn_reset")
+    t.page.get_by_text("Ready to train").first.wait_for()
+    t.idle()
+    box = t.page.locator(".st-key-cfg_lr input").first
+    if box.count():
+        box.fill("10")
+        box.press("Enter")
+        t.idle()
+        t.click("btn_start")
+        t.page.get_by_text("Diverged at step").first.wait_for(timeout=60_000)
+        t.idle()
+        t.charts_drawn()
+        t.shot("train-5-diverged")
+        t.click("btn_reset")
+        t.page.get_by_text("Ready to train").first.wait_for()
+        t.idle()
+        box.fill("0.01")
+        box.press("Enter")
+        t.idle()
+    hidden = t.page.locator(".st-key-cfg_n_samples input").first
+    if hidden.count():
+        _reveal(t.page, hidden)
+        hidden.fill("3")
+        hidden.press("Enter")
+        t.idle()
+        t.shot("train-6-invalid-setting", full=False)
+        hidden.fill("1000")
+        hidden.press("Enter")
+        t.idle()
+
+
+def sweep(t: Tour) -> None:
+    t.go("sweep")
+    t.shot("sweep-1-first-visit")
+    t.click("sw_run")
+    t.page.locator(".st-key-sw_chart .js-plotly-plot").first.wait_for(timeout=90_000)
+    t.page.get_by_text("Suggestions").first.wait_for(timeout=120_000)
+    t.settled(".st-key-sw_chart .js-plotly-plot")
+    t.shot("sweep-2-range-test")
+    t.page.locator(".st-key-sw_mode").get_by_text("Short runs").click()
+    t.idle()
+    t.shot("sweep-3-short-runs-setup", full=False)
+    t.click("sw_run")
+    t.page.locator(".st-key-sr_chart .js-plotly-plot").first.wait_for(timeout=300_000)
+    t.settled(".st-key-sr_csv", timeout=300_000)
+    t.shot("sweep-4-short-runs")
+
+
+def compare(t: Tour) -> None:
+    t.go("compare")
+    t.shot("compare-1-first-visit")
+    t.click("cmp_start")
+    t.page.locator(".st-key-cmp_loss_chart .js-plotly-plot").first.wait_for(timeout=60_000)
+    time.sleep(5)
+    t.charts_drawn()
+    t.shot("compare-2-running")
+
+
+def surface(t: Tour) -> None:
+    t.go("surface")
+    t.page.locator(".st-key-toy_chart .imagelayer image").first.wait_for(timeout=90_000)
+    t.charts_drawn()
+    t.shot("surface-1-toy-race")
+    play = t.page.get_by_text("▶ Play").first
+    if play.count():
+        play.click()
+        time.sleep(3)
+        t.shot("surface-2-toy-after-play", full=False)
+    t.page.get_by_role("tab", name="Network landscape").click()
+    t.idle()
+    t.shot("surface-3-network-first-visit", full=False)
+    t.click("net_demo")
+    t.settled(".st-key-net_chart .imagelayer image", timeout=180_000)
+    t.shot("surface-4-network-landscape")
+
+
+def lessons(t: Tour) -> None:
+    t.go("lessons")
+    t.shot("lessons-1-first-visit")
+    t.click("evidence_news")
+    t.settled(".st-key-lesson_news .js-plotly-plot", timeout=300_000)
+    t.page.locator(".st-key-lesson_news").first.scroll_into_view_if_needed()
+    t.shot("lessons-2-evidence", full=False)
+
+
+def server(t: Tour) -> None:
+    t.go("server")
+    t.shot("server-1")
+
+
+def _reveal(page, locator) -> None:
+    section = page.locator("[data-testid=stExpander]", has=locator)
+    if section.count() and section.first.locator("details").first.get_attribute("open") is None:
+        section.first.locator("summary").first.click()
+    locator.wait_for(state="visible")
+    locator.scroll_into_view_if_needed()
+
+
+PAGES = {"train": train, "sweep": sweep, "compare": compare, "surface": surface,
+         "lessons": lessons, "server": server}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "screenshots"), help="folder for the PNGs")
+    ap.add_argument("--url", help="a running app (default: start one on a free port)")
+    ap.add_argument("--themes", nargs="+", default=["light", "dark"], choices=["light", "dark"])
+    ap.add_argument("--only", nargs="+", choices=list(PAGES), help="only these pages")
+    args = ap.parse_args(argv)
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe:
+        raise SystemExit("Debian's chromium is needed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    taken, failed = [], []
+    with app_server(args.url) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        for theme in args.themes:
+            # Streamlit follows the browser's colour scheme when the app sets no theme.
+            context = browser.new_context(viewport=VIEWPORT, color_scheme=theme)
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            tour = Tour(page, out, theme)
+            tour.base = base
+            page.goto(base + "/")
+            tour.idle()
+            for name in args.only or PAGES:
+                try:
+                    PAGES[name](tour)
+                except Exception as error:          # keep touring; say what broke
+                    failed.append(f"{name} ({theme}): {type(error).__name__}: {error}"[:400])
+                    page.screenshot(path=str(out / f"{name}-FAILED-{theme}.png"), full_page=True)
+            taken += tour.taken
+            context.close()
+        browser.close()
+    print(f"{len(taken)} screenshots in {out}")
+    for line in failed:
+        print("FAILED", line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
