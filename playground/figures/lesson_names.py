@@ -15,6 +15,8 @@ LECTURE, XAVIER = "N(0, 1) everywhere (lecture)", "Xavier uniform (app default)"
 INIT_COLORS = {"lecture": run_color(3), "xavier": run_color(2)}
 INIT_NAMES = {"lecture": LECTURE, "xavier": XAVIER}
 BAND_COLOR = "rgba(136, 136, 136, 0.15)"
+LR_TICKS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]
+LOSS_TICKS = [2, 3, 5, 10, 20, 50]
 VOWELS = set("aeiou")
 
 
@@ -25,8 +27,12 @@ def names_figures(series: dict) -> list[go.Figure]:
 
 
 def _near_band(fig: go.Figure, near: list[float]) -> None:
-    fig.add_vrect(x0=near[0], x1=near[1], fillcolor=BAND_COLOR, line_width=0, layer="below",
-                  annotation_text="near the lecture's 0.1", annotation_position="top left")
+    """Shade 10^(−1 ± 0.4). A shape on a log axis takes data values, an annotation takes
+    their log10 (Plotly's rule), so the label is placed by hand."""
+    fig.add_vrect(x0=near[0], x1=near[1], fillcolor=BAND_COLOR, line_width=0, layer="below")
+    fig.add_annotation(x=float(np.log10(near[0])), y=1, xref="x", yref="paper",
+                       xanchor="left", yanchor="top", showarrow=False,
+                       text="near the lecture's 0.1", font=dict(color="#888888"))
 
 
 def sweep_figure(sweep: dict, near: list[float]) -> go.Figure:
@@ -43,16 +49,21 @@ def sweep_figure(sweep: dict, near: list[float]) -> go.Figure:
         fig.add_trace(go.Scatter(x=lrs, y=smoothed, mode="lines", name=name, legendgroup=key,
                                  line=dict(color=color, width=3)))
         best = int(np.nanargmin(smoothed))
+        # The lecture's valley sits above Xavier's: its label above, Xavier's below.
         fig.add_trace(go.Scatter(
             x=[lrs[best]], y=[smoothed[best]], mode="markers+text", legendgroup=key,
             showlegend=False, name=f"{name}: minimum", text=[f"min {lrs[best]:.2g}"],
-            textposition="bottom center", textfont=dict(color=color, size=16),
+            textposition="top center" if key == "lecture" else "bottom center",
+            textfont=dict(color=color, size=16),
             marker=dict(size=16, color=color, symbol="diamond",
                         line=dict(color="white", width=2))))
     _near_band(fig, near)
     style(fig, f"LR sweep, seed {sweep['seed'][0]}: one SGD step per learning rate",
-          "learning rate (log scale)", "minibatch loss (nats)", height=460)
-    fig.update_xaxes(type="log")
+          "learning rate (log scale)", "minibatch loss (nats, log scale)", height=460)
+    # Log axes take their range in decades; the annotation must not widen it.
+    fig.update_xaxes(type="log", range=[np.log10(lrs[0]) - 0.05, np.log10(lrs[-1]) + 0.05],
+                     tickvals=LR_TICKS, ticktext=[f"{t:g}" for t in LR_TICKS])
+    fig.update_yaxes(type="log", tickvals=LOSS_TICKS, ticktext=[f"{t:g}" for t in LOSS_TICKS])
     return fig
 
 
@@ -67,12 +78,14 @@ def minima_figure(minima: dict) -> go.Figure:
                         line=dict(color="white", width=1)),
             hovertemplate="%{text}: lr %{x:.3g}<extra></extra>"))
     _near_band(fig, minima["near"])
-    style(fig, f"Sweep minimum on {len(minima['seed'])} seeds", "learning rate (log scale)",
-          "initialization", height=300)
+    style(fig, f"Sweep minimum on {len(minima['seed'])} seeds",
+          "learning rate of the smoothed minimum (log scale)", "initialization", height=460)
     values = [*minima["lecture"], *minima["xavier"], *minima["near"]]
     # Log axis ranges are in decades; half a decade of room either side of the points.
     fig.update_xaxes(type="log", range=[np.log10(min(values)) - 0.2,
-                                        np.log10(max(values)) + 0.2])
+                                        np.log10(max(values)) + 0.2],
+                     tickvals=LR_TICKS + [0.05, 0.2, 0.5],
+                     ticktext=[f"{t:g}" for t in LR_TICKS + [0.05, 0.2, 0.5]])
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
 

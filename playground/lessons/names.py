@@ -180,7 +180,7 @@ LESSON = Lesson(
         f"training is shortened to {FAST_STEPS:,} steps at 0.1 and {SLOW_STEPS} at 0.01."),
     (Preset("Open LR sweep", "sweep", {"config": SWEEP_PRESET, "preset": "makemore",
                                         "start": True}),
-     Preset("Open LR sweep with Xavier", "sweep", {"config": XAVIER_SWEEP,
+     Preset("Sweep with Xavier", "sweep", {"config": XAVIER_SWEEP,
                                                    "preset": "makemore", "start": True}),
      Preset("Open in Train", "train", {"config": TRAIN_PRESET, "start": True})),
     evidence, deviations=(XAVIER,), upload="names_txt", seconds=5)

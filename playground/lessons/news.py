@@ -188,6 +188,6 @@ LESSON = Lesson(
         "training), or on your AG_NEWS-format CSV. The Train page cannot cut the LR on a "
         "validation signal: its notes' preset keeps 0.1 constant (the same run while the "
         "rule never cuts) and its lr-5 preset uses Step decay."),
-    (Preset("Open the notes' setup in Train", "train", {"config": NOTES, "start": True}),
-     Preset("Open lr 5 in Train", "train", {"config": PRESET, "start": True})),
+    (Preset("Train: notes' setup", "train", {"config": NOTES, "start": True}),
+     Preset("Train: lr 5", "train", {"config": PRESET, "start": True})),
     evidence, deviations=(LR_FIVE, STEP_EVERY_EPOCH), upload="news_csv", seconds=3)

@@ -76,7 +76,7 @@ def test_every_lesson_has_a_card_with_claim_and_buttons(clean_streamlit):
     for lesson in LESSONS:
         assert lesson.claim in text
         # The source, what it reports, its setup and every deviation are on the card.
-        assert f"**Source:** {lesson.source.name}. **It reports** {lesson.source.reports}" in text
+        assert f"**Source:** {lesson.source.name}. **It reports:** {lesson.source.reports}" in text
         assert lesson.source.setup in text
         assert all(f"**{d.title}.** {d.why}" in text for d in lesson.deviations)
         assert at.button(key=f"evidence_{lesson.key}").help

@@ -72,11 +72,14 @@ def _show_result(lesson: Lesson, snap) -> None:
     for finding in ev.findings:
         _show_finding(lesson, finding)
     figures = lesson_figures(lesson.key, ev.series)
-    cols = st.columns(2) if len(figures) > 1 else [st.container()]
-    for i, fig in enumerate(figures):
-        with cols[i % len(cols)]:
-            st.plotly_chart(fig, theme="streamlit", config=CHART_CONFIG,
-                            key=f"fig_{lesson.key}_{i}")
+    # Two figures a row, each row its own columns, so the figures of a row start level.
+    for row in range(0, len(figures), 2):
+        pair = figures[row:row + 2]
+        cols = st.columns(2) if len(figures) > 1 else [st.container()]
+        for i, (col, fig) in enumerate(zip(cols, pair), start=row):
+            with col:
+                st.plotly_chart(fig, theme="streamlit", config=CHART_CONFIG,
+                                key=f"fig_{lesson.key}_{i}")
     if lesson.key == "news":
         news_playground(ev)
     elif lesson.key == "names":

@@ -23,9 +23,10 @@ from playground.ui.pages.lessons.source import source_note
 @nav.page("lessons")
 def render() -> None:
     st.title("Lessons")
-    st.caption("Each card states one claim from the course. **Open** loads its preset into "
-               "the page that demonstrates it; **Show evidence** runs a few seconds of real "
-               "training here and reports what was measured — including when the claim "
+    st.caption("Each card states one claim from the course and the source it comes from. "
+               "**Open** loads a preset into the page that demonstrates it; **Show evidence** "
+               "runs a few seconds of real training here: first the source's own setup, then "
+               "each place the app deviates from it, side by side — and says when a claim "
                "did *not* show up this time.")
     runtime.registry().touch(runtime.session_id())
     for lesson in LESSONS:

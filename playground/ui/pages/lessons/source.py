@@ -8,7 +8,7 @@ from playground.lessons import Lesson
 
 def source_note(lesson: Lesson) -> None:
     src = lesson.source
-    st.markdown(f"**Source:** {src.name}. **It reports** {src.reports}")
+    st.markdown(f"**Source:** {src.name}. **It reports:** {src.reports}")
     with st.expander("The source's setup, and where the app deviates"):
         st.markdown(f"**Setup** (the first preset and the evidence start here): {src.setup}")
         if src.here:
