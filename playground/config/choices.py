@@ -42,6 +42,8 @@ INITS = {
     "kaiming_normal": "Kaiming normal",
     "orthogonal": "Orthogonal",
     "normal": "Normal(0, σ)",
+    "randn": "N(0, 1) everywhere, biases included",
+    "uniform": "U(−0.5, 0.5), biases 0",
     "zeros": "Zeros",
 }
 SCHEDULERS = {

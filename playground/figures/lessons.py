@@ -9,9 +9,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .lesson_names import names_figures
 from .theme import CLASS_COLORS, hex_to_rgba, optimizer_color, run_color, style
-
-VOWELS = set("aeiou")
 
 
 def _lines(curves: dict[str, tuple[list, list]], title: str, x_title: str, y_title: str,
@@ -29,21 +28,24 @@ def _lines(curves: dict[str, tuple[list, list]], title: str, x_title: str, y_tit
 
 # ----------------------------------------------------------------------- news
 def news_figures(series: dict) -> list[go.Figure]:
-    runs = {k: v for k, v in series.items() if k.startswith("lr ")}
-    acc = _lines({k: (v["epoch"], [a * 100 for a in v["val_accuracy"]]) for k, v in runs.items()},
-                 "Validation accuracy per epoch", "epoch", "validation accuracy (%)")
+    """Validation accuracy per epoch of every run (the notes' setup first), then the
+    confusion matrix of the best model."""
+    runs = {v["label"][0]: (v["epoch"], [a * 100 for a in v["val_accuracy"]])
+            for v in series.values() if "label" in v}
+    acc = _lines(runs, "Validation accuracy per epoch", "epoch", "validation accuracy (%)")
     acc.add_hline(y=100 / len(series["confusion"]["classes"]), line_dash="dot",
                   annotation_text="chance", line_color="#888888")
-    return [acc, confusion_figure(series["confusion"]["matrix"], series["confusion"]["classes"])]
+    return [acc, confusion_figure(series["confusion"]["matrix"], series["confusion"]["classes"],
+                                  series["confusion"].get("model", [""])[0])]
 
 
-def confusion_figure(matrix: list[list[int]], classes: list[str]) -> go.Figure:
+def confusion_figure(matrix: list[list[int]], classes: list[str], model: str = "") -> go.Figure:
     fig = go.Figure(go.Heatmap(z=matrix, x=classes, y=classes, colorscale="Blues",
                                text=matrix, texttemplate="%{text}", textfont=dict(size=18),
                                colorbar=dict(title="headlines"),
                                hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    style(fig, "Test set: true vs predicted topic", "predicted topic",
-          "true topic")
+    style(fig, "Test set: true vs predicted topic" + (f" ({model})" if model else ""),
+          "predicted topic", "true topic")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest")
     return fig
@@ -57,45 +59,6 @@ def topic_probabilities_figure(probs: list[float], classes: list[str]) -> go.Fig
     fig.update_xaxes(range=[0, 100])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest", showlegend=False)
-    return fig
-
-
-# ----------------------------------------------------------------------- names
-def names_figures(series: dict) -> list[go.Figure]:
-    sweep = series["sweep"]
-    fig = go.Figure()
-    fig.add_trace(go.Scattergl(x=sweep["exponent"], y=sweep["loss"], mode="markers",
-                               name="loss after one step", marker=dict(
-                                   size=4, color=hex_to_rgba(run_color(0), 0.35))))
-    fig.add_trace(go.Scatter(x=sweep["exponent"], y=sweep["smoothed"], mode="lines",
-                             name="moving average", line=dict(color=run_color(0), width=3)))
-    style(fig, "LR sweep: one SGD step per learning rate", "log10(learning rate)",
-          "minibatch loss (nats)")
-    train = series["training"]
-    curve = _lines({"validation loss": (train["step"], train["val_loss"])},
-                   "Training at 0.1, then decayed to 0.01", "step", "validation loss (nats)")
-    curve.add_vline(x=train["decay_step"][0], line_dash="dash", line_color="#888888",
-                    annotation_text="lr 0.1 → 0.01")
-    return [fig, curve, embedding_figure(series["embedding"])]
-
-
-def embedding_figure(emb: dict) -> go.Figure:
-    """The 27 characters at their learned 2D embedding; vowels in their own color."""
-    fig = go.Figure()
-    groups = (("vowels", lambda c: c in VOWELS, run_color(1)),
-              ("consonants", lambda c: c not in VOWELS and c != ".", run_color(0)),
-              ("'.' (start/end)", lambda c: c == ".", "#666666"))
-    for name, keep, color in groups:
-        idx = [i for i, c in enumerate(emb["symbol"]) if keep(c)]
-        fig.add_trace(go.Scatter(
-            x=[emb["x"][i] for i in idx], y=[emb["y"][i] for i in idx], mode="markers+text",
-            name=name, text=[emb["symbol"][i] for i in idx], textposition="middle center",
-            textfont=dict(size=16, color="white"), marker=dict(size=30, color=color),
-            hovertemplate="%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"))
-    style(fig, "Learned 2D character embedding", "embedding dimension 1",
-          "embedding dimension 2", height=480)
-    fig.update_layout(hovermode="closest")
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return fig
 
 
@@ -179,11 +142,15 @@ def lr_range_figures(series: dict) -> list[go.Figure]:
 
 
 def sgd_vs_adam_figures(series: dict) -> list[go.Figure]:
-    labels = {"sgd": "SGD", "adam": "Adam"}
+    labels = {"sgd": "SGD", "adam": "Adam", "sgd_tuned": "SGD, tuned rate"}
     runs = {k: v for k, v in series.items() if k != "target"}
     fig = _lines({labels.get(k, k): (v["step"], v["train_loss"]) for k, v in runs.items()},
                  "Same start, same batches", "step", "training loss (nats, log scale)",
-                 log_y=True, colors={labels[k]: optimizer_color(k) for k in labels})
+                 log_y=True, colors={labels[k]: optimizer_color(k.split("_")[0])
+                                     for k in labels})
+    for trace in fig.data:
+        if trace.name == labels["sgd_tuned"]:
+            trace.line.dash = "dash"     # SGD's color, told apart by its dashes
     if "target" in series and runs:
         # A trace, not add_hline: hline annotations land in the wrong place on log axes.
         steps = [s for r in runs.values() for s in r["step"]]

@@ -1,8 +1,10 @@
 """One look for every chart: projector-sized fonts and stable colors.
 
 Colors are assigned by optimizer (SGD is always the same blue on every page) and, for
-runs of the same optimizer, by run index. Figures leave backgrounds to Streamlit's
-theme (``st.plotly_chart(theme="streamlit")``) so light and dark modes both work.
+further runs of the same optimizer, by shades of its hue. Figures leave backgrounds and
+ink to the page's theme (the chart component, ui/widgets/plot.js, applies it), so light
+and dark modes both work; ``finish`` is the last pass every figure gets before it is
+sent.
 """
 from __future__ import annotations
 

@@ -1,13 +1,18 @@
-"""The course's lessons: each a claim, its preset(s), and measured evidence.
+"""The course's lessons: each a claim, its source, its presets, and measured evidence.
 
-Order is the page's order: the four course models first, then the fundamentals.
+Order is the page's order: the three course models first, then the training chapter's
+lessons (one module each; what they share is in chapter.py).
 """
 from __future__ import annotations
 
-from . import dropout, fundamentals, names, news
-from .base import Evidence, Lesson, Preset
+from . import (batch_budget, dropout, loss_vs_error, lr_range, minibatch, names, news,
+               sgd_vs_adam)
+from .base import Deviation, Evidence, Finding, Lesson, Preset, Source
 
-LESSONS: list[Lesson] = [news.LESSON, names.LESSON, dropout.LESSON, *fundamentals.LESSONS]
+LESSONS: list[Lesson] = [news.LESSON, names.LESSON, dropout.LESSON, loss_vs_error.LESSON,
+                         minibatch.LESSON, batch_budget.LESSON, lr_range.LESSON,
+                         sgd_vs_adam.LESSON]
 BY_KEY: dict[str, Lesson] = {lesson.key: lesson for lesson in LESSONS}
 
-__all__ = ["BY_KEY", "LESSONS", "Evidence", "Lesson", "Preset"]
+__all__ = ["BY_KEY", "LESSONS", "Deviation", "Evidence", "Finding", "Lesson", "Preset",
+           "Source"]

@@ -1,11 +1,17 @@
 """What a lesson is, and the small training loops its evidence is measured with.
 
-A lesson states a claim, carries the preset(s) that demonstrate it, and has an
-``evidence(progress, source=None)`` function that runs short real computations
-(seconds, on the same Trainer the app uses) and returns :class:`Evidence`: measured
-numbers, curves for the figures, and a verdict sentence saying whether the claim was
-observed *this time*. Nothing here is hard-coded: a verdict can come out "not
-observed", and then the page says so.
+A lesson states a claim and the **source** it comes from (that source's exact setup
+and the number it reports, or the behaviour it claims where it reports none), lists
+every **deviation** the app makes from that setup with its reason, carries the
+preset(s) that demonstrate it, and has an ``evidence(progress, source=None)`` function
+that runs short real computations (seconds, on the same Trainer the app uses).
+
+The evidence returns :class:`Evidence`: a list of :class:`Finding` — first what the
+source's own setup gave here, then one finding per deviation, measured side by side —
+plus the numbers, the curves for the figures, and live artifacts. Nothing is
+hard-coded: a finding can come out "not reproduced", and then the page says so. More
+measurements (say, per-layer activation statistics) are more findings appended after
+the deviations, with their numbers and series beside the others.
 """
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from typing import Any, Callable
 
 from playground.config import RunConfig
 from playground.training.trainer import Trainer
+
+SOURCE, DEVIATION, EXTRA = "source", "deviation", "extra"   # the roles of a finding
 
 
 @dataclass(frozen=True)
@@ -26,21 +34,69 @@ class Preset:
     payload: dict         # shapes documented in playground/ui/runtime.py
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a lesson's claim comes from, and what that source itself says."""
+
+    name: str             # "makemore part 2 (Andrej Karpathy)"
+    setup: str            # its exact setup: the lesson's first preset and evidence use it
+    reports: str          # the number it reports, or the behaviour it claims
+    here: str = ""        # what the app cannot copy (the data, the length) and why
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One place where the app's preset differs from the source's setup."""
+
+    title: str            # what changes: "Xavier init (the app's default)"
+    why: str              # why the app does it, and why the result moves
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One measured claim, in words written from this run's numbers."""
+
+    role: str             # SOURCE, DEVIATION or EXTRA
+    title: str            # a deviation's finding carries the deviation's title
+    observed: bool
+    text: str
+
+
 @dataclass
 class Evidence:
-    observed: bool
-    verdict: str                                  # one or two plain sentences
+    findings: list[Finding]
     numbers: dict[str, float] = field(default_factory=dict)
     series: dict[str, dict[str, list]] = field(default_factory=dict)  # figures + download
     artifacts: dict[str, Any] = field(default_factory=dict)  # trained models etc. (not JSON)
+
+    @property
+    def observed(self) -> bool:
+        """Every finding came out as claimed."""
+        return bool(self.findings) and all(f.observed for f in self.findings)
+
+    @property
+    def verdict(self) -> str:
+        return " ".join(f.text for f in self.findings)
 
     def to_json(self) -> dict:
         """Everything measured, for the download button (artifacts are live objects)."""
         # NaN ("never reached the target") is not valid JSON: write null instead.
         numbers = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
                    for k, v in self.numbers.items()}
-        return {"observed": self.observed, "verdict": self.verdict,
+        return {"observed": self.observed,
+                "findings": [{"role": f.role, "title": f.title, "observed": f.observed,
+                              "text": f.text} for f in self.findings],
                 "numbers": numbers, "series": self.series}
+
+
+def reproduced(observed: bool) -> str:
+    """The closing words of a source finding."""
+    return "Reproduced." if observed else "Not reproduced this time."
+
+
+def shown(observed: bool) -> str:
+    """The closing words of a deviation's finding."""
+    return "Observed." if observed else "Not observed this time."
 
 
 @dataclass(frozen=True)
@@ -48,8 +104,10 @@ class Lesson:
     key: str
     title: str
     claim: str
+    source: Source
     presets: tuple[Preset, ...]
     evidence: Callable[..., Evidence]
+    deviations: tuple[Deviation, ...] = ()
     upload: str | None = None      # "news_csv" | "names_txt": evidence accepts your data
     seconds: float = 3.0           # rough cost of the evidence on two cores, for the UI
 

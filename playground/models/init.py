@@ -14,9 +14,16 @@ _GAIN_NAME = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "gelu": "rel
               "linear": "linear"}
 
 
+# The two course sources' own inits, copied as written: makemore part 2 draws every
+# tensor, biases included, with torch.randn; torchtext's text-classification tutorial
+# (init_weights) draws weights from U(-0.5, 0.5) and zeroes the bias.
+UNIFORM_RANGE = 0.5
+
+
 def init_weights(model: nn.Module, scheme: str, seed: int, std: float = 1.0,
                  activation: str = "relu") -> nn.Module:
-    """Apply ``scheme`` to every weight matrix (and embedding table); zero every bias.
+    """Apply ``scheme`` to every weight matrix (and embedding table); zero every bias,
+    except for "randn", which draws the biases from N(0, 1) too.
 
     Parameters are visited in registration order with one generator, so the result is
     a pure function of (seed, architecture, scheme).
@@ -25,6 +32,12 @@ def init_weights(model: nn.Module, scheme: str, seed: int, std: float = 1.0,
     gain_name = _GAIN_NAME.get(activation, "linear")
     with torch.no_grad():
         for name, p in model.named_parameters():
+            if scheme == "randn":
+                # N(0, 1) for every tensor, as the lecture's torch.randn calls do. A
+                # weight's values differ from the lecture's (nn.Linear stores W1 as
+                # 100×6, the lecture 6×100) but not their distribution.
+                p.normal_(0.0, 1.0, generator=g)
+                continue
             if p.dim() < 2:
                 p.zero_()
                 continue
@@ -40,6 +53,8 @@ def init_weights(model: nn.Module, scheme: str, seed: int, std: float = 1.0,
                 nn.init.orthogonal_(p, generator=g)
             elif scheme == "normal":
                 nn.init.normal_(p, 0.0, std, generator=g)
+            elif scheme == "uniform":
+                nn.init.uniform_(p, -UNIFORM_RANGE, UNIFORM_RANGE, generator=g)
             elif scheme == "zeros":
                 p.zero_()
             else:

@@ -1,12 +1,21 @@
-"""Lessons page in a real browser: evidence with progress, an upload error, Open."""
+"""Lessons page in a real browser: the source and its deviations, evidence with progress,
+an upload error, Open."""
 from __future__ import annotations
 
 from tests.browser.conftest import wait_idle
+from tests.browser.journey import arrived, go
 
 
 def test_lesson_evidence_upload_error_and_open(app_url, page, tmp_path):
-    page.goto(app_url + "/lessons")
-    wait_idle(page)
+    page.goto(app_url + "/")
+    arrived(page, "train")
+    go(page, "lessons")
+    # A card states its source, and one click shows the setup and every deviation.
+    news = page.locator(".st-key-lesson_news").first
+    assert "Source:" in news.inner_text() and "torchtext" in news.inner_text()
+    news.get_by_text("The source's setup, and where the app deviates").first.click()
+    news.get_by_text("Learning rate 5 (the tutorial's, the app's preset).").first.wait_for()
+    news.get_by_text("Step decay after every epoch").first.wait_for()
     card = page.locator(".st-key-lesson_lr_range").first
     card.scroll_into_view_if_needed()
     card.locator(".st-key-evidence_lr_range button").first.click()
@@ -24,7 +33,6 @@ def test_lesson_evidence_upload_error_and_open(app_url, page, tmp_path):
     card.screenshot(path=str(tmp_path / "lesson_lr_range.png"))
 
     # A malformed upload gets a message naming the line, and the page keeps working.
-    news = page.locator(".st-key-lesson_news").first
     news.scroll_into_view_if_needed()
     news.get_by_text("Use your own data").first.click()
     bad = tmp_path / "bad.csv"

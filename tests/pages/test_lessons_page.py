@@ -12,6 +12,8 @@ from tests.pages.charts import charts
 from playground.runs.jobs import Progress
 from playground.ui import state
 from playground.lessons import BY_KEY, LESSONS
+from playground.ui.pages.lessons.evidence import finding_markdown
+from playground.ui.widgets.safe import md_escape
 from tests.unit.lessons.lesson_evidence import measured
 
 
@@ -74,6 +76,10 @@ def test_every_lesson_has_a_card_with_claim_and_buttons(clean_streamlit):
     text = " ".join(m.value for m in at.markdown)
     for lesson in LESSONS:
         assert lesson.claim in text
+        # The source, what it reports, its setup and every deviation are on the card.
+        assert f"**Source:** {lesson.source.name}. **It reports:** {lesson.source.reports}" in text
+        assert lesson.source.setup in text
+        assert all(f"**{d.title}.** {d.why}" in text for d in lesson.deviations)
         assert at.button(key=f"evidence_{lesson.key}").help
         for i, _ in enumerate(lesson.presets):
             assert at.button(key=f"open_{lesson.key}_{i}").help
@@ -85,8 +91,13 @@ def test_each_lesson_renders_its_evidence(clean_streamlit, monkeypatch, key):
     _use_measured(monkeypatch, key)
     ev, _ = measured(key)
     at = _show_evidence(_app(), key)
-    verdicts = [e.value for e in [*at.success, *at.warning]]
-    assert ev.verdict in verdicts
+    alerts = [e.value for e in [*at.success, *at.warning]]
+    # One alert per finding, in order: the source's setup first, then each deviation
+    # with the reason the app deviates.
+    lesson = BY_KEY[key]
+    assert alerts == [finding_markdown(lesson, f) for f in ev.findings]
+    for d in lesson.deviations:
+        assert any(md_escape(d.title) in a and "Why the app deviates" in a for a in alerts)
     from playground.figures.lessons import lesson_figures
 
     n_figs = len(lesson_figures(key, ev.series)) + (1 if key == "news" else 0)

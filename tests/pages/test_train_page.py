@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.charts import charts
-from playground.config import RunConfig
+from playground.config import INITS, RunConfig
 from playground.ui import state
 from playground.ui import runtime
 
@@ -286,3 +286,15 @@ def test_a_data_change_that_breaks_the_batch_size_names_it_and_opens_its_section
     at.session_state["sec_training"] = False
     at.run()
     assert at.session_state["sec_training"] is False
+
+
+def test_the_lectures_own_inits_are_in_the_init_select(clean_streamlit):
+    at = fresh()
+    select = at.selectbox(key="cfg_init")
+    assert {INITS["randn"], INITS["uniform"]} <= set(select.options)   # shown by label
+    assert "N(0, 1) everywhere, biases included" in select.help
+    assert "U(−0.5, 0.5), biases 0" in select.help
+    select.set_value("randn").run()
+    assert current_config(at).init == "randn" and at.query_params["init"] == "randn"
+    assert "cfg_init_std" not in {n.key for n in at.number_input}   # σ is fixed at 1
+    assert any("makemore part 2" in c.value for c in at.caption)

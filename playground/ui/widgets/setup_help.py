@@ -44,6 +44,10 @@ INIT_HELP = {
     "kaiming_normal": "He initialization with a Gaussian.",
     "orthogonal": "A random orthogonal matrix: preserves vector norms layer to layer.",
     "normal": "N(0, σ²) with your σ: large σ saturates tanh, small σ makes signals vanish.",
+    "randn": "Every weight and bias from N(0, 1), as makemore part 2 writes it (torch.randn): "
+             "big logits, so the first loss is far above chance (about 15 on names).",
+    "uniform": "Weights from U(−0.5, 0.5), biases 0: the init of torchtext's text-"
+               "classification tutorial (init_weights).",
     "zeros": "All weights 0: every hidden unit is identical and stays identical (symmetry).",
 }
 OPTIMIZER_HELP = {

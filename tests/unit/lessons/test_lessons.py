@@ -1,17 +1,19 @@
-"""Lessons: every evidence function really measures, and its figures are well formed."""
+"""Lessons: every lesson names its source, its evidence really measures (source first, then
+each deviation), and its figures are well formed."""
 from __future__ import annotations
 
 import json
 import math
+import statistics
 
 import plotly.graph_objects as go
 import pytest
 
 from playground.config import RunConfig
 from playground.figures.lessons import FIGURES, lesson_figures, topic_probabilities_figure
+from playground.lessons import BY_KEY, LESSONS, lr_range, names, names_sweep, news
+from playground.lessons.base import DEVIATION, EXTRA, SOURCE, first_below
 from playground.runs.jobs import Cancelled, Progress
-from playground.lessons import BY_KEY, LESSONS, fundamentals, names, news
-from playground.lessons.base import first_below
 from tests.unit.lessons.lesson_evidence import measured
 
 PAGES = {"train", "sweep", "compare"}
@@ -28,6 +30,10 @@ def test_every_lesson_is_complete():
     assert set(BY_KEY) == set(FIGURES)
     for lesson in LESSONS:
         assert lesson.claim.count(".") >= 2, lesson.key        # two or three sentences
+        src = lesson.source
+        assert src.name and len(src.setup) > 40 and len(src.reports) > 20, lesson.key
+        assert len({d.title for d in lesson.deviations}) == len(lesson.deviations)
+        assert all(len(d.why) > 40 for d in lesson.deviations), lesson.key
         assert lesson.presets
         for preset in lesson.presets:
             assert preset.page in PAGES
@@ -39,27 +45,31 @@ def test_every_lesson_is_complete():
                 assert len(preset.payload["labels"]) == len(configs)
 
 
-def test_presets_follow_the_course_recipes():
-    p = news.PRESET
-    assert (p.optimizer, p.lr, p.scheduler, p.step_size, p.gamma, p.clip) == \
-        ("sgd", 5.0, "step", 1, 0.1, 0.1)
-    assert names.SWEEP_PRESET.batch_size == 32 and names.SWEEP_PRESET.embed_dim == 2
-    d = BY_KEY["dropout_xavier"].presets[0].payload["config"]
-    assert (d.activation, d.width, d.dropout, d.init, d.optimizer, d.lr) == \
-        ("relu", 200, 0.5, "xavier_uniform", "adam", 1e-3)
-    budget = {c.batch_size: c.batch_size * c.length
-              for c in BY_KEY["batch_budget"].presets[0].payload["configs"]}
-    assert set(budget) == {8, 256} and len(set(budget.values())) == 1   # same examples
+@pytest.mark.parametrize("key", [lesson.key for lesson in LESSONS])
+def test_findings_come_source_first_then_one_per_deviation(evidence, key):
+    ev, _ = evidence(key)
+    roles = [f.role for f in ev.findings]
+    n_source = roles.count(SOURCE)
+    assert n_source >= 1 and roles[:n_source] == [SOURCE] * n_source, roles
+    deviations = ev.findings[n_source:n_source + len(BY_KEY[key].deviations)]
+    assert [f.title for f in deviations] == [d.title for d in BY_KEY[key].deviations]
+    assert all(f.role == DEVIATION for f in deviations)
+    assert all(f.role == EXTRA for f in ev.findings[n_source + len(deviations):])
 
 
 @pytest.mark.parametrize("key", [lesson.key for lesson in LESSONS])
 def test_evidence_is_measured_and_drawn(evidence, key):
     ev, progress = evidence(key)
     assert isinstance(ev.observed, bool) and len(ev.verdict) > 40
-    assert ("Observed" in ev.verdict or "observed" in ev.verdict)
+    for f in ev.findings:
+        closing = ("Reproduced." if f.observed else "Not reproduced this time.") \
+            if f.role == SOURCE else ("Observed." if f.observed else "Not observed this time.")
+        assert f.text.endswith(closing), (key, f.text)
+    assert ev.observed == all(f.observed for f in ev.findings)
     assert ev.numbers and all(isinstance(v, (int, float)) for v in ev.numbers.values())
-    json.dumps(ev.to_json(), allow_nan=False)                  # valid JSON to download
-    assert progress > 0.9                                      # it reported progress
+    dumped = json.loads(json.dumps(ev.to_json(), allow_nan=False))   # valid JSON to download
+    assert [f["text"] for f in dumped["findings"]] == [f.text for f in ev.findings]
+    assert progress > 0.9                                            # it reported progress
     figs = lesson_figures(key, ev.series)
     assert figs and all(isinstance(f, go.Figure) for f in figs)
     for fig in figs:
@@ -78,41 +88,41 @@ def test_the_claims_hold_on_the_shipped_seed(evidence):
     """The presets are chosen so each claim shows up; if a change breaks one, we want to know."""
     for key in BY_KEY:
         ev, _ = evidence(key)
-        assert ev.observed, (key, ev.verdict)
+        assert ev.observed, (key, [f.text for f in ev.findings if not f.observed])
 
 
-def test_measured_numbers_back_the_verdicts(evidence):
+def test_makemore_chart_shows_both_sweeps_and_marks_both_minima(evidence):
+    ev, _ = evidence("names")
+    sweep_fig, minima_fig = lesson_figures("names", ev.series)[:2]
+    lines = [t for t in sweep_fig.data if t.mode == "lines"]
+    assert len(lines) == 2 and lines[0].name != lines[1].name        # both inits, one chart
+    marks = [t for t in sweep_fig.data if t.mode == "markers+text"]
+    minima = ev.series["sweep_minima"]
+    assert [m.text[0] for m in marks] == [f"min {minima['lecture'][0]:.2g}",
+                                          f"min {minima['xavier'][0]:.2g}"]    # seed 0's
+    assert [len(t.x) for t in minima_fig.data] == [5, 5]
+
+
+def test_news_confusion_matrix_counts_the_test_set(evidence):
     ev, _ = evidence("news")
-    assert 0.6 < ev.numbers["test_accuracy"] < 1.0          # high, not perfect
-    assert ev.numbers["slow_lr_test_accuracy"] < ev.numbers["test_accuracy"]
     m = ev.series["confusion"]["matrix"]
     assert sum(map(sum, m)) == 600 and sum(m[i][i] for i in range(4)) / 600 == \
-        pytest.approx(ev.numbers["test_accuracy"], abs=1e-6)
+        pytest.approx(ev.numbers["lr5_test_accuracy"], abs=1e-6)
 
+
+def test_sgd_vs_adam_text_matches_its_curves(evidence):
     ev, _ = evidence("sgd_vs_adam")
     a, s = ev.numbers["adam_steps_to_target"], ev.numbers["sgd_steps_to_target"]
     assert f"{int(a):,} steps" in ev.verdict
     assert math.isnan(s) or f"{int(s):,} steps" in ev.verdict
     assert first_below(ev.series["adam"]["step"], ev.series["adam"]["train_loss"], 0.5) == a
 
-    ev, _ = evidence("names")
-    assert ev.numbers["val_loss_after_decay"] < ev.numbers["val_loss_before_decay"] < 3.0
-    assert len(ev.series["embedding"]["x"]) == 27
-    assert all(s.isalpha() and s.islower() for s in ev.series["samples"]["name"])
-
-    ev, _ = evidence("dropout_xavier")
-    assert ev.numbers["val_loss_eval_mode"] < ev.numbers["val_loss_dropout_on"]
-    assert ev.numbers["initial_loss_normal"] > 10 * ev.numbers["initial_loss_xavier"]
-
-    ev, _ = evidence("batch_budget")
-    assert ev.numbers["val_loss_batch_8"] < ev.numbers["val_loss_batch_256"]
-
 
 def test_evidence_can_be_cancelled():
     progress = Progress()
     progress.cancel_requested.set()
     with pytest.raises(Cancelled):
-        fundamentals.lr_range(progress)
+        lr_range.evidence(progress)
 
 
 def test_news_evidence_uses_uploaded_rows():
@@ -121,20 +131,26 @@ def test_news_evidence_uses_uploaded_rows():
 
     rows = read_news_csv(GOOD.encode() * 4)
     ev = news.evidence(None, (rows, "mine.csv"))
-    assert "mine.csv" in ev.verdict
+    assert "mine.csv" in ev.findings[0].text
     assert ev.numbers["vocabulary"] < 40          # the tiny upload's vocabulary, not the corpus
 
 
-def test_names_evidence_uses_uploaded_names(monkeypatch):
-    # The wiring is what is tested here, so a shortened schedule will do.
-    monkeypatch.setattr(names, "SWEEP_STEPS", 100)
+def test_names_evidence_uses_uploaded_names_and_states_its_own_minima(monkeypatch):
+    # The wiring is what is tested here, so a shortened schedule will do; the numbers in
+    # the text must be this run's (other names, shorter sweeps), not the shipped run's.
+    monkeypatch.setattr(names_sweep, "SWEEP_STEPS", 200)
+    monkeypatch.setattr(names, "SWEEP_SEEDS", range(2))
     monkeypatch.setattr(names, "FAST_STEPS", 100)
     monkeypatch.setattr(names, "SLOW_STEPS", 50)
     uploaded = [a + b + c for a in "bdklmnrst" for b in "aeiou" for c in ("na", "ra", "la")]
     ev = names.evidence(None, (uploaded, "mine.txt"))
     assert ev.artifacts["known"] == set(uploaded)
-    assert len(ev.series["sweep"]["loss"]) == 100
+    assert len(ev.series["sweep"]["lecture_loss"]) == 200
     assert ev.series["training"]["step"][-1] == 150
+    minima = ev.series["sweep_minima"]
+    lecture, xavier = (statistics.median(minima[k]) for k in ("lecture", "xavier"))
+    assert f"lowest at lr {lecture:.2g} " in ev.findings[0].text
+    assert f"bottomed at lr {xavier:.2g} " in ev.findings[2].text
 
 
 def test_topic_probability_figure():

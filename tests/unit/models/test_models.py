@@ -24,8 +24,30 @@ def test_every_init_scheme_is_deterministic_and_zeroes_biases():
         a, b = build_model(cfg, task), build_model(cfg, task)
         for (name, pa), pb in zip(a.named_parameters(), b.parameters()):
             assert torch.equal(pa, pb), (scheme, name)
-            if pa.dim() == 1:
+            if pa.dim() == 1 and scheme != "randn":
                 assert torch.count_nonzero(pa) == 0
+
+
+def test_randn_draws_every_tensor_biases_included_from_a_standard_normal():
+    # makemore part 2: C 27×2, W1 6×100, b1, W2 100×27, b2, all torch.randn.
+    cfg = RunConfig(dataset="names", hidden_layers=1, width=100, activation="tanh",
+                    embed_dim=2, context=3, init="randn")
+    model = build_model(cfg, data.load(cfg))
+    shapes = [tuple(p.shape) for p in model.parameters()]
+    assert shapes == [(27, 2), (100, 6), (100,), (27, 100), (27,)]
+    assert count_parameters(model) == 3481                  # the lecture's count
+    values = torch.cat([p.detach().flatten() for p in model.parameters()])
+    assert abs(values.mean().item()) < 0.05 and abs(values.std().item() - 1.0) < 0.05
+    for p in model.parameters():
+        assert torch.count_nonzero(p) == p.numel()          # no tensor left at zero
+
+
+def test_uniform_is_the_torchtext_tutorials_init():
+    lin = torch.nn.Linear(64, 4)
+    init_weights(lin, "uniform", 0)
+    assert lin.weight.min() >= -0.5 and lin.weight.max() <= 0.5
+    assert lin.weight.max() - lin.weight.min() > 0.9          # spans the range
+    assert torch.count_nonzero(lin.bias) == 0
 
 
 def test_schemes_have_their_defining_statistics():

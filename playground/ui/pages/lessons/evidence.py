@@ -7,12 +7,16 @@ import streamlit as st
 
 from playground.figures.lessons import lesson_figures
 from playground.lessons import Lesson
+from playground.lessons.base import DEVIATION, SOURCE, Finding
 from playground.runs.status import JobStatus
 from playground.ui import runtime, state
 from playground.ui.pages.lessons.extras import names_playground, news_playground
 from playground.ui.widgets.charts import chart
+from playground.ui.widgets.safe import md_escape
 
 POLL_S = 0.5
+ROLE_LABELS = {SOURCE: "Source", DEVIATION: "Deviation"}
+TEXT_LIMIT = 2000     # findings are a few hundred characters; md_escape cuts at this
 
 
 def start_evidence(lesson: Lesson, source) -> None:
@@ -65,14 +69,16 @@ def _show_result(lesson: Lesson, snap) -> None:
         st.error(f"The measurement failed: {snap.error}")
         return
     ev = snap.result
-    (st.success if ev.observed else st.warning)(ev.verdict,
-                                                icon=":material/check_circle:" if ev.observed
-                                                else ":material/help:")
+    for finding in ev.findings:
+        _show_finding(lesson, finding)
     figures = lesson_figures(lesson.key, ev.series)
-    cols = st.columns(2) if len(figures) > 1 else [st.container()]
-    for i, fig in enumerate(figures):
-        with cols[i % len(cols)]:
-            chart(fig, f"fig_{lesson.key}_{i}")
+    # Two figures a row, each row its own columns, so the figures of a row start level.
+    for row in range(0, len(figures), 2):
+        pair = figures[row:row + 2]
+        cols = st.columns(2) if len(figures) > 1 else [st.container()]
+        for i, (col, fig) in enumerate(zip(cols, pair), start=row):
+            with col:
+                chart(fig, f"fig_{lesson.key}_{i}")
     if lesson.key == "news":
         news_playground(ev)
     elif lesson.key == "names":
@@ -85,3 +91,19 @@ def _show_result(lesson: Lesson, snap) -> None:
                        file_name=f"lesson_{lesson.key}.json", mime="application/json",
                        key=f"download_{lesson.key}", icon=":material/download:",
                        help="Every measured number and curve behind this verdict.")
+
+
+def finding_markdown(lesson: Lesson, finding: Finding) -> str:
+    """A finding as one alert: its role and title, the measured text (escaped: an uploaded
+    file's name can be in it) and, for a deviation, the reason the app deviates."""
+    label = ROLE_LABELS.get(finding.role, "Also measured")
+    why = next((d.why for d in lesson.deviations if d.title == finding.title), "")
+    return (f"**{label} — {md_escape(finding.title)}.** {md_escape(finding.text, TEXT_LIMIT)}"
+            + (f"\n\n*Why the app deviates:* {md_escape(why, TEXT_LIMIT)}"
+               if finding.role == DEVIATION and why else ""))
+
+
+def _show_finding(lesson: Lesson, finding: Finding) -> None:
+    (st.success if finding.observed else st.warning)(
+        finding_markdown(lesson, finding),
+        icon=":material/check_circle:" if finding.observed else ":material/help:")

@@ -1,9 +1,11 @@
-"""Lessons page: the course's claims, each with a preset and measured evidence.
+"""Lessons page: the course's claims, each with its source, presets and measured evidence.
 
-One card per lesson. "Open" hands the preset to the page that demonstrates it (Train,
-LR sweep, Compare) and switches there; "Show evidence" runs the lesson's short
-measurement as a background job (progress bar, Cancel) and then shows its figures
-and a verdict that says whether the claim was observed this time.
+One card per lesson: the claim, the source it comes from (what that source reports,
+and — one click away — its exact setup and every place the app deviates from it).
+"Open" hands a preset to the page that demonstrates it (Train, LR sweep, Compare) and
+switches there; "Show evidence" runs the lesson's short measurement as a background
+job (progress bar, Cancel) and then shows one finding per claim — the source's setup
+reproduced first, then each deviation beside it — with the figures.
 """
 from __future__ import annotations
 
@@ -15,14 +17,16 @@ from playground.lessons import LESSONS, Lesson
 from playground.ui import nav, runtime
 from playground.ui.pages.lessons.evidence import evidence_panel, start_evidence
 from playground.ui.pages.lessons.extras import upload_box
+from playground.ui.pages.lessons.source import source_note
 
 
 @nav.page("lessons")
 def render() -> None:
     st.title("Lessons")
-    st.caption("Each card states one claim from the course. **Open** loads its preset into "
-               "the page that demonstrates it; **Show evidence** runs a few seconds of real "
-               "training here and reports what was measured — including when the claim "
+    st.caption("Each card states one claim from the course and the source it comes from. "
+               "**Open** loads a preset into the page that demonstrates it; **Show evidence** "
+               "runs a few seconds of real training here: first the source's own setup, then "
+               "each place the app deviates from it, side by side — and says when a claim "
                "did *not* show up this time.")
     runtime.registry().touch(runtime.session_id())
     for lesson in LESSONS:
@@ -33,6 +37,7 @@ def _card(lesson: Lesson) -> None:
     with st.container(border=True, key=f"lesson_{lesson.key}"):
         st.subheader(lesson.title)
         st.markdown(lesson.claim)
+        source_note(lesson)
         source = upload_box(lesson) if lesson.upload else None
         # Buttons side by side on the left; the spacer keeps them from spreading out.
         cols = st.columns([1] * (len(lesson.presets) + 1) + [max(1, 4 - len(lesson.presets))])
