@@ -27,8 +27,8 @@ def build_notebook(config: RunConfig, source: DataSource | None = None,
     needs = " ".join(source.packages + ("matplotlib",))
     intro = (f"# {title(config)}\n\n{promise(config, source)}\n\n"
              f"[Open this setup in Training Playground]({app_link(config, app_url)})\n\n"
-             f"Needs `pip install {needs}`. Run the cells top to bottom; the training cell "
-             f"also writes `{base_name(config)}_history.csv` and `{base_name(config)}.pt`.")
+             f"Needs `pip install {needs}`. Run the cells top to bottom; the Results section "
+             f"writes `{base_name(config)}_history.csv` and `{base_name(config)}.pt`.")
     if source.from_file:
         intro += f" Put your file `{source.file_name}` next to this notebook."
     cells = [v4.new_markdown_cell(intro), v4.new_code_cell(import_block(parts).rstrip("\n"))]
