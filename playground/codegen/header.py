@@ -2,7 +2,7 @@
 the app, the setup as a comment block and as the constants the code reads."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from playground import data as datasets
 from playground.config import RunConfig
@@ -22,7 +22,10 @@ def base_name(config: RunConfig) -> str:
 
 
 def app_link(config: RunConfig, app_url: str = "") -> str:
+    """The app's address with this setup in the query (the page's own Share link)."""
     base = (app_url or DEFAULT_APP_URL).split("?")[0]
+    if not urlparse(base).path:
+        base += "/"
     return f"{base}?{urlencode(config.to_query())}"
 
 
