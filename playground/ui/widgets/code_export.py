@@ -12,6 +12,7 @@ import streamlit as st
 from playground import codegen
 from playground.codegen.header import TOLERANCE
 from playground.config import RunConfig
+from playground.ui import nav
 
 
 def open_key(key_prefix: str) -> str:
@@ -40,7 +41,7 @@ def code_panel(config: RunConfig, key_prefix: str, upload_name: str | None = Non
                 icon=":material/info:")
         return
     source = codegen.source_for(config, upload_name)
-    app_url = (st.context.url or "").split("?")[0]
+    app_url = _train_page_url()
     script = codegen.build_script(config, source, app_url)
     st.markdown(
         f"A self-contained PyTorch program (needs `pip install {' '.join(source.packages)}`) "
@@ -68,3 +69,12 @@ def code_panel(config: RunConfig, key_prefix: str, upload_name: str | None = Non
         help="The same program as a Jupyter notebook: a note before each step, and a last "
         "cell that plots the curves with matplotlib.")
     st.code(script, language="python", height=420)
+
+
+def _train_page_url() -> str:
+    """This app's address without the page (Train is served at "/"): a script's link back
+    opens its setup where a single run is trained, whichever page exported it."""
+    base = (st.context.url or "").split("?")[0].rstrip("/")
+    head, _, last = base.rpartition("/")
+    pages = {spec.key for spec in nav.MENU}
+    return (head if last in pages and "://" in head else base) + "/" if base else ""
