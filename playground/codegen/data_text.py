@@ -6,13 +6,12 @@ The corpus is rebuilt from the app's own word lists and generator functions
 """
 from __future__ import annotations
 
-import pprint
-
 from playground.data import news_corpus
 from playground.data.text import AG_NEWS_CLASSES, MIN_FREQ
 
 from .data_dense import SPLIT
-from .sections import DataCode, Section, fill, public_name, public_source
+from .sections import (DataCode, Section, fill, literal, public_name, public_source,
+                       python_literal)
 from .source import DataSource
 
 _CORPUS_TABLES = ("_WORDS", "_SHARED", "_NEUTRAL", "_TITLES", "_DESCRIPTIONS",
@@ -21,11 +20,10 @@ _CORPUS_NUMBERS = ("N_HEADLINES", "CORPUS_SEED", "AMBIGUOUS_SLOT", "NEUTRAL_HEAD
 
 
 def _corpus_section() -> Section:
-    numbers = "\n".join(f"{name} = {getattr(news_corpus, name)!r}" for name in _CORPUS_NUMBERS)
-    tables = "\n".join(
-        f"{public_name(name)} = "
-        + pprint.pformat(getattr(news_corpus, name), width=88, sort_dicts=False, compact=True)
-        for name in _CORPUS_TABLES)
+    numbers = "\n".join(f"{name} = {literal(getattr(news_corpus, name))}"
+                        for name in _CORPUS_NUMBERS)
+    tables = "\n".join(f"{public_name(name)} = {python_literal(getattr(news_corpus, name))}"
+                       for name in _CORPUS_TABLES)
     functions = public_source(news_corpus._slot, news_corpus._headline, news_corpus._capital)
     code = (numbers + "\n\n" + tables + "\n\n\n" + functions + "\n\n" + fill('''
         rng = random.Random(CORPUS_SEED)

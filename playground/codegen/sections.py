@@ -117,3 +117,22 @@ def call(head: str, arguments: list[str], width: int = 88) -> str:
             line = indent
         line += piece
     return "\n".join(lines + [line]) + "\n"
+
+
+def python_literal(value, indent: int = 0, width: int = 88) -> str:
+    """A dict/list of strings and numbers as Black-style source: one key per line, list
+    items filled up to ``width``, closing brackets on their own lines."""
+    pad = " " * (indent + 4)
+    if isinstance(value, dict):
+        items = [f"{pad}{k!r}: {python_literal(v, indent + 4, width)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
+    if isinstance(value, (list, tuple)):
+        lines, line = [], pad
+        for item in (repr(v) + "," for v in value):
+            if line.strip() and len(line) + 1 + len(item) > width:
+                lines.append(line)
+                line = pad
+            line += (" " if line.strip() else "") + item
+        lines.append(line)
+        return "[\n" + "\n".join(lines) + "\n" + " " * indent + "]"
+    return repr(value)
