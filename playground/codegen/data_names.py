@@ -20,7 +20,7 @@ CENSUS_FILES = {"names": ("dist.female.first", "dist.male.first"),
 def _census_section(config) -> Section:
     files = CENSUS_FILES[config.dataset]
     which = "first" if config.dataset == "names" else "last"
-    joined = " + ".join(f"read_census({f!r})" for f in files)
+    joined = " + ".join(f'read_census("{f}")' for f in files)
     return Section(
         f"The data: US-census {which} names",
         "The census lists ship inside the `names` package (nothing is downloaded): one name "
@@ -54,7 +54,7 @@ def _file_section(source: DataSource) -> Section:
             DATA_FILE = Path($FILE)
             lines = DATA_FILE.read_text(encoding="utf-8-sig").splitlines()
             words = [w for w in (line.strip().lower() for line in lines) if w]
-            ''', FILE=repr(source.file_name)),
+            ''', FILE=f'"{source.file_name}"'),
         ("from pathlib import Path",))
 
 
@@ -74,7 +74,7 @@ def names_data(config, source: DataSource) -> DataCode:
             def build_windows(words):
                 X, Y = [], []
                 for word in words:
-                    context = [0] * CONTEXT        # '.' '.' '.': the start of a name
+                    context = [0] * CONTEXT        # all '.': the start of a name
                     for ch in word + ".":
                         ix = stoi[ch]
                         X.append(context)
@@ -90,7 +90,7 @@ def names_data(config, source: DataSource) -> DataCode:
             x_test, y_test = build_windows([words[i] for i in test_idx.tolist()])
             print(f"{len(words):,} names: {len(y_train):,} training, {len(y_val):,} validation, "
                   f"{len(y_test):,} test windows")
-            ''', ITOS=repr(ITOS)),
+            ''', ITOS=f'"{ITOS}"'),
         ("import torch",))
     return DataCode((data, SPLIT, windows), n_classes="len(itos)", n_features="CONTEXT",
                     take="xb, yb = x_train[batch], y_train[batch]     # [B, CONTEXT], [B]",

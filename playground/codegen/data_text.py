@@ -62,7 +62,7 @@ def _file_section(source: DataSource) -> Section:
 
 
             rows = read_news_csv(DATA_FILE)
-            ''', FILE=repr(source.file_name)),
+            ''', FILE=f'"{source.file_name}"'),
         ("import csv", "from pathlib import Path"))
 
 

@@ -7,6 +7,8 @@ the app's weights download.
 """
 from __future__ import annotations
 
+import textwrap
+
 from playground.data import toy2d
 from playground.data.alphabet import N_SYMBOLS
 from playground.data.text import AG_NEWS_CLASSES
@@ -65,7 +67,8 @@ def mlp_class(config, n_in: int, n_out: int, doc: str) -> str:
 
             def forward(self, x):        # x: [batch, $N_IN]
                 return self.net(x)       # [batch, $N_OUT] logits
-        ''', DOC=doc, LAYERS=layers, N_IN=n_in, N_OUT=n_out)
+        ''', DOC=textwrap.fill(doc, 80).replace("\n", "\n    "), LAYERS=layers, N_IN=n_in,
+        N_OUT=n_out)
 
 
 def _sizes(config, n_in: int, n_out: int) -> str:

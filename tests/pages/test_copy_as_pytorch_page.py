@@ -73,7 +73,7 @@ def test_a_run_on_an_uploaded_file_exports_a_script_that_reads_that_file(clean_s
     at.run()
     assert not at.exception
     script = at.code[0].value
-    assert "DATA_FILE = Path('my pets.txt')" in script and "names_package" not in script
+    assert 'DATA_FILE = Path("my pets.txt")' in script and "names_package" not in script
     assert any("my pets.txt" in i.value for i in at.info)
 
 

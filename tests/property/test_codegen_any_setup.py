@@ -38,7 +38,8 @@ def imported_modules(code: str) -> set[str]:
 
 
 @settings(max_examples=120, deadline=None)
-@given(setups, st.sampled_from([None, "my data.csv", "../../etc/passwd", "x'); import os #"]))
+@given(setups, st.sampled_from([None, "my data.csv", "../../etc/passwd", 'x"); import os #',
+                                "C:\\Users\\me\\names.txt", "é.txt", "", "..."]))
 def test_any_valid_setup_exports_valid_python_that_stands_alone(config, upload):
     assume(not config.validate())
     source = source_for(config, upload)
@@ -50,4 +51,4 @@ def test_any_valid_setup_exports_valid_python_that_stands_alone(config, upload):
     assert "playground" not in imported_modules(code)
     assert f"LR = {config.lr!r}" in script or f"LR = {config.lr:g}" in script
     if source.from_file:
-        assert "/" not in source.file_name and "'" not in source.file_name
+        assert not set(source.file_name) & set("/\\'\"")   # safe inside "..." and a shell

@@ -88,8 +88,11 @@ def test_notebook_has_a_markdown_cell_before_every_code_cell(written):
 
 def executed(config: RunConfig, folder):
     notebook = nbformat.reads(build_notebook(config), as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    # iopub_timeout: on a busy 2-core machine the figure's PNG can arrive seconds after
+    # the cell's reply; nbclient's default (4 s) silently drops it.
+    NotebookClient(notebook, timeout=300, iopub_timeout=120, raise_on_iopub_timeout=True,
+                   kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+                   ).execute()
     return notebook
 
 

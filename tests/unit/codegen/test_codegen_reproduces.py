@@ -203,6 +203,6 @@ def test_script_is_self_contained(exported, case):
 def test_upload_scripts_read_the_users_file_by_name(exported):
     news, _ = exported[0]["your news CSV, SGD"]
     names, _ = exported[0]["your names file, RMSprop"]
-    assert f"DATA_FILE = Path({NEWS_FILE!r})" in news and "rows = read_news_csv(DATA_FILE)" in news
-    assert f"DATA_FILE = Path({NAMES_FILE!r})" in names and "names_package" not in names
+    assert f'DATA_FILE = Path("{NEWS_FILE}")' in news and "rows = read_news_csv(DATA_FILE)" in news
+    assert f'DATA_FILE = Path("{NAMES_FILE}")' in names and "names_package" not in names
     assert f"your file {NAMES_FILE}, next to this script" in names
