@@ -101,7 +101,10 @@ def executed(config: RunConfig, folder):
               dropout=0.2, clip=1.0),
     RunConfig(dataset="names", optimizer="adam", lr=0.003, length=60, eval_every=20),
 ], ids=["moons", "names"])
-def test_notebook_executes_top_to_bottom_and_plots(config, tmp_path):
+def test_notebook_executes_top_to_bottom_and_plots(config, tmp_path, monkeypatch):
+    # Importing streamlit (any earlier test) sets MPLBACKEND=Agg for the whole process;
+    # a kernel started with it would draw nothing. Jupyter starts kernels without it.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     notebook = executed(config, tmp_path)
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
