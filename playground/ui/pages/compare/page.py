@@ -11,6 +11,7 @@ import streamlit as st
 
 from playground.runs.registry import RunLimitError
 from playground.ui import nav, runtime, state
+from playground.ui.pages.compare.code import run_code
 from playground.ui.pages.compare.live_panel import panel
 from playground.ui.pages.compare.setup_table import accept_handoff, chosen_pace, setup_table
 
@@ -40,6 +41,7 @@ def render() -> None:
                 icon=":material/info:")
     else:
         panel(group.group_id)
+        run_code(group)
 
 
 def _attached_group(reg):

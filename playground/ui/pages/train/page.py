@@ -11,6 +11,7 @@ import streamlit as st
 from playground import data as datasets
 from playground.ui import nav, runtime, state
 from playground.ui.pages.train.buttons import run_buttons
+from playground.ui.pages.train.code import code
 from playground.ui.pages.train.downloads import downloads
 from playground.ui.pages.train.live_panel import live_panel
 from playground.ui.pages.train.maths import maths
@@ -47,6 +48,7 @@ def render() -> None:
     else:
         live_panel(snap)
     maths(config)
+    code(config)
     if snap is not None:
         downloads(reg, run_id)
     if not classroom()[1]:
