@@ -114,6 +114,10 @@ def start_server(port: int, max_concurrent: int | None, log,
                PLAYGROUND_RELEASED_STOP_AFTER_S=str(RELEASED_STOP_S))
     if max_concurrent:
         env["PLAYGROUND_MAX_CONCURRENT"] = str(max_concurrent)
+    # The run store is on (every run is recorded); its file goes to a temp folder rather
+    # than the user's own history, unless PLAYGROUND_DB says otherwise.
+    env.setdefault("PLAYGROUND_DB", f"sqlite:///{tempfile.mkdtemp(prefix='classroom-')}/runs.db")
+    print(f"  run store: {env['PLAYGROUND_DB']}")
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

@@ -1,9 +1,20 @@
-"""Shared fixtures: isolated run registries and a clean Streamlit cache per test."""
+"""Shared fixtures: isolated run registries and a clean Streamlit cache per test.
+
+Every test process writes its run history to a throwaway SQLite file, never to the
+user's data folder: ``PLAYGROUND_DB`` is set before anything opens the store (the
+browser tests' app server inherits it).
+"""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import threading
 
 import pytest
+
+_HISTORY_DIR = tempfile.mkdtemp(prefix="playground-test-history-")
+os.environ["PLAYGROUND_DB"] = f"sqlite:///{_HISTORY_DIR}/runs.db"
 
 from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
 
@@ -31,6 +42,7 @@ def clean_streamlit():
     yield
     try:
         runtime.registry().shutdown()
+        runtime.store().close()
     finally:
         st.cache_resource.clear()
 
@@ -38,3 +50,7 @@ def clean_streamlit():
 @pytest.fixture
 def thread_baseline():
     return threading.active_count()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_HISTORY_DIR, ignore_errors=True)

@@ -79,6 +79,7 @@ def apply(record: RunRecord, command: tuple) -> None:
     name, arg = command
     if record.ended:
         return
+    _tell_taps(record, name, arg)
     if name == "pause":
         record.pause(arg)
     elif name == "resume":
@@ -91,3 +92,19 @@ def apply(record: RunRecord, command: tuple) -> None:
         record.set_lr(arg)
     elif name == "set_pace":
         record.pace = arg
+
+
+def _tell_taps(record: RunRecord, name: str, arg) -> None:
+    """The run's history keeps what was done to it (LR changes, pauses): the store's
+    events. Pace is a viewing preference, not part of the experiment."""
+    if name == "set_pace":
+        return
+    step = record.trainer.step_count if record.trainer is not None else 0
+    if name == "set_lr":
+        before = record.trainer.base_lr if record.trainer is not None else record.config.lr
+        detail = f"{before:g} → {arg:g}"
+    elif name == "step":
+        detail = f"{arg:,} step{'s' if arg != 1 else ''}"
+    else:
+        detail = str(arg or "")
+    record.taps.event(step, "lr" if name == "set_lr" else name, detail)

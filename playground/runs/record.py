@@ -7,10 +7,10 @@ comparison group) writes it; everyone else reads immutable :class:`Snapshot` cop
 
 A run ends in exactly one place, :meth:`RunRecord.end`, which fires the ``on_end``
 listeners (the registry's bookkeeping, the run store) once, with the final record.
+Its :class:`~playground.runs.taps.Taps` also hand every point and event to the store.
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 import traceback
@@ -19,11 +19,10 @@ from typing import Callable
 from playground.runs.errors import describe_error, divergence_hint
 from playground.runs.snapshot import Snapshot, frozen_view
 from playground.runs.status import TERMINAL, Status
+from playground.runs.taps import Taps
 from playground.training.history import History
 from playground.training.trainer import DIVERGENCE_FACTOR, Trainer
 from playground.training.trajectory import Trajectory
-
-log = logging.getLogger(__name__)
 
 # How often (wall seconds) the weights are copied for the decision boundary and other
 # read-only views: often enough to look live, rarely enough to cost nothing.
@@ -38,6 +37,7 @@ class RunRecord:
         self.run_id, self.config, self.owner = run_id, config, owner
         self.label = label or config.short_label()
         self.group_id = group_id
+        self.parent_id: str | None = None  # the stored run whose weights it continues
         self.created = time.time()
         self.last_polled = time.monotonic()
         self.pace: float | None = None     # steps/s cap: a viewing preference, not config
@@ -64,12 +64,12 @@ class RunRecord:
         self._weights: dict | None = None
         self._weights_step = 0
         self._weights_time = 0.0
-        self._on_end: list[Callable[["RunRecord"], None]] = []
+        self.taps = Taps()                 # the store's sink and the on_end listeners
 
     # ------------------------------------------------------------ listeners
     def on_end(self, listener: Callable[["RunRecord"], None]) -> None:
         """Call ``listener(record)`` once, when the run ends (any terminal status)."""
-        self._on_end.append(listener)
+        self.taps.end_listeners.append(listener)
 
     @property
     def ended(self) -> bool:
@@ -103,6 +103,7 @@ class RunRecord:
             self._busy_s = busy
             if point is not None:
                 self.trajectory.record(r.step, point)
+        self.taps.step(r.step, r.loss, r.lr)
         # Cheap guard first: every divergence rule needs a loss above 100× chance
         # (or a NaN), so the usual step skips the full check.
         reason = None if r.loss <= self._divergence_floor else trainer.divergence(r.loss)
@@ -141,6 +142,7 @@ class RunRecord:
             self.history.evals.append(
                 (trainer.step_count, trainer.epoch, trainer.examples_seen, busy),
                 (ev.loss, ev.accuracy))
+        self.taps.evaluation(trainer.step_count, ev.loss, ev.accuracy)
 
     def copy_weights(self, now: float) -> None:
         weights = self.trainer.weights()
@@ -232,11 +234,7 @@ class RunRecord:
             self.pending_steps = 0
         if self.trainer is not None:
             self.copy_weights(time.perf_counter())
-        for listener in self._on_end:
-            try:
-                listener(self)
-            except Exception:       # a listener (the store) must never break a run
-                log.exception("an on_end listener failed for run %s", self.run_id)
+        self.taps.ended(self)
 
     # ------------------------------------------------------------ reading
     def snapshot(self, poll: bool = True, max_points: int = HISTORY_POINTS,

@@ -44,6 +44,7 @@ class RunRegistry:
         self._table = RunTable(self.limits)
         self._sessions = Sessions()
         self._jobs = JobBoard(self.slots, self.limits.keep_ended_per_owner)
+        self._start_listeners: list[Callable[[RunRecord], None]] = []
         self._end_listeners: list[Callable[[RunRecord], None]] = []
         self._closed = threading.Event()
         self._reaper = Reaper(self._table, self._sessions, self._jobs, self.limits,
@@ -53,17 +54,19 @@ class RunRegistry:
 
     # ------------------------------------------------------------ starting
     def start(self, config, owner: str = "", task=None, start_paused: bool = False,
-              pace: float | None = None, label: str = "") -> str:
-        """Validate, create and start a run; returns its id.
-
-        Raises :class:`InvalidConfig` (every bad field) or :class:`RunLimitError`."""
+              pace: float | None = None, label: str = "", init_state: dict | None = None,
+              parent_id: str | None = None) -> str:
+        """Validate, create and start a run (from ``init_state``'s weights if given, the
+        run ``parent_id`` left); its id, or :class:`InvalidConfig` / :class:`RunLimitError`."""
         errors = config.validate()
         if errors:
             raise InvalidConfig(errors)
         record = RunRecord(new_id(), config, owner=owner, label=label, paused=start_paused)
         record.pace = commands.checked("set_pace", pace)
+        record.parent_id = parent_id
         entry = Entry(record, Inbox())
-        entry.thread = RunThread(record, entry.inbox, self.slots, task=task)
+        entry.thread = RunThread(record, entry.inbox, self.slots, task=task,
+                                 init_state=init_state)
         self._admit([entry], owner)
         entry.thread.start()
         return record.run_id
@@ -92,6 +95,11 @@ class RunRegistry:
         group.start()
         return group_id
 
+    def on_run_start(self, listener: Callable[[RunRecord], None]) -> None:
+        """Call ``listener(record)`` as each run started from now on is admitted, before
+        its first step (the store attaches its sink to ``record.taps`` here)."""
+        self._start_listeners.append(listener)
+
     def on_run_end(self, listener: Callable[[RunRecord], None]) -> None:
         """Call ``listener(record)`` when any run started from now on ends."""
         self._end_listeners.append(listener)
@@ -103,6 +111,9 @@ class RunRegistry:
             for listener in self._end_listeners:
                 e.record.on_end(listener)
         self._table.admit(entries, owner, group)
+        for e in entries:
+            for listener in self._start_listeners:
+                listener(e.record)
 
     # ------------------------------------------------------------ commands
     def pause(self, run_id: str, reason: str = "") -> bool:

@@ -12,10 +12,12 @@ class Status(str, enum.Enum):
     STOPPED = "stopped"      # ended by a person (or the reaper)
     DIVERGED = "diverged"    # the loss blew up
     FAILED = "failed"        # an error; its message says which
+    INTERRUPTED = "interrupted"   # only in the store: the server stopped while it was live
 
 
 ACTIVE = frozenset({Status.QUEUED, Status.RUNNING, Status.PAUSED})
-TERMINAL = frozenset({Status.FINISHED, Status.STOPPED, Status.DIVERGED, Status.FAILED})
+TERMINAL = frozenset({Status.FINISHED, Status.STOPPED, Status.DIVERGED, Status.FAILED,
+                      Status.INTERRUPTED})
 
 
 class JobStatus(str, enum.Enum):

@@ -19,16 +19,18 @@ from playground.training.trainer import Trainer
 
 
 class RunThread(threading.Thread):
-    def __init__(self, record: RunRecord, inbox: Inbox, slots: ComputeSlots, task=None):
+    def __init__(self, record: RunRecord, inbox: Inbox, slots: ComputeSlots, task=None,
+                 init_state: dict | None = None):
         super().__init__(name=f"run-{record.run_id}", daemon=True)
         self.record, self.inbox = record, inbox
-        self._slots, self._task = slots, task
+        self._slots, self._task, self._init_state = slots, task, init_state
         record.queue_position = lambda: slots.position(record.run_id)
 
     def run(self) -> None:
         record = self.record
         try:
-            trainer = Trainer(record.config, task=self._task)
+            trainer = Trainer(record.config, task=self._task, init_state=self._init_state)
+            self._init_state = None        # the trainer holds its own copy now
             record.attach(trainer)
             self._loop(trainer)
         except Exception as exc:  # a run never dies silently

@@ -42,10 +42,14 @@ class EvalResult:
 
 
 class Trainer:
-    def __init__(self, config, task=None):
+    def __init__(self, config, task=None, init_state: dict | None = None):
         self.config = config.checked()
         self.task = task if task is not None else data_registry.load(config)
         self.model = build_model(config, self.task)
+        if init_state is not None:
+            # Continue from saved weights (copied in: the source is never aliased). A
+            # state dict of another architecture fails here with torch's own message.
+            self.model.load_state_dict(init_state)
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.n_params = count_parameters(self.model)
         self.optimizer = make_optimizer(config, self.params)

@@ -27,6 +27,7 @@ MENU = (
     PageSpec("compare", "Compare", ":material/compare_arrows:", True),
     PageSpec("surface", "Loss surface", ":material/landscape:", False),
     PageSpec("lessons", "Lessons", ":material/school:", False),
+    PageSpec("runs", "Runs", ":material/history:", False),
     PageSpec("server", "Server", ":material/dns:", False),
 )
 DEFAULT = "train"

@@ -1,12 +1,14 @@
 """Process-wide services and per-session state for the Streamlit pages.
 
-The registry is shared by every session (``st.cache_resource``); each browser session
+The registry and the run store are shared by every session (``st.cache_resource``);
+the store records every run the registry starts. Each browser session
 gets a random id (no personal data) used as the owner of its runs. The current
 RunConfig lives in ``st.session_state`` under one key, so every page edits and reads
 the same object.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import uuid
 
@@ -14,6 +16,7 @@ import streamlit as st
 
 from playground.config import RunConfig
 from playground.runs.registry import Limits, RunRegistry
+from playground.store import RunStore
 from playground.ui import state
 
 
@@ -26,8 +29,19 @@ def registry() -> RunRegistry:
     _freeze_startup_objects()
     # Limits can be tuned per deployment: PLAYGROUND_MAX_CONCURRENT=4, ...
     reg = RunRegistry(Limits.from_env())
+    store().connect(reg)
     _live[:] = [reg]
     return reg
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> RunStore:
+    """The run history (PLAYGROUND_DB, default an SQLite file in the data folder). It
+    never raises: a database it cannot use shows as a warning (``store().health()``).
+    On a clean shutdown the last second of points is written too (``atexit``)."""
+    opened = RunStore()
+    atexit.register(opened.close)
+    return opened
 
 
 _frozen = False

@@ -16,7 +16,7 @@ import streamlit as st
 
 import playground.ui.pages  # noqa: F401  (each page registers itself with nav)
 from playground.ui import nav, runtime, state
-from playground.ui.widgets import setup_link
+from playground.ui.widgets import setup_link, store_health
 from playground.ui.widgets.setup_sidebar import config_sidebar, setup_summary
 
 
@@ -39,6 +39,7 @@ def main(default: str = nav.DEFAULT) -> None:
         config_sidebar(hidden=hidden, locked=locked)
     else:
         setup_summary()
+    store_health.warning()
     page.run()
     setup_link.sync_url(runtime.get_config(), attached_ids())
 

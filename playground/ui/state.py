@@ -28,6 +28,12 @@ SWEEP_JOB = "sweep_job"             # {"id", "mode", "settings", "config", "labe
 SWEEP_NOTICE = "sw_notice"          # (level, text) to say once: "Sweep cancelled."
 SWEEP_USED = "sweep_used_lr"        # the "Set learning rate …" note after Use this LR
 
+TRAIN_GHOST = "train_ghost"         # str | None: the stored run drawn behind the Train charts
+COMPARE_REFERENCE = "cmp_reference"  # str | None: the stored run drawn behind a comparison
+RUNS_TEACHER = "runs_teacher"       # bool: this session may see every session's runs
+RUNS_CONFIRM_DELETE = "runs_confirm_delete"   # tuple[str, ...]: runs a Delete click named
+RUNS_NOTICE = "runs_notice"         # (level, text) to say once after an action
+
 URL_LOADED = "_url_loaded"          # bool: the link was read (once per session)
 URL_ERRORS = "_url_errors"          # list[ConfigError]: what the link got wrong
 SETUP_PROBLEMS = "_setup_problems"  # [(field, reason)]: the sidebar's last check
@@ -43,6 +49,12 @@ def sweep_result(mode: str) -> str:
 def lesson_job(lesson: str) -> str:
     """The job id of a lesson's evidence (one per lesson card)."""
     return f"lesson_job_{lesson}"
+
+
+def runs_table(version: str) -> str:
+    """The Runs page's table (its row selection); a new key whenever the listed runs
+    change, so a selection never silently moves to other runs."""
+    return f"runs_table_{version}"
 
 
 def handoff_key(page: str) -> str:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import wait_idle
 
 TITLES = {"train": "Train", "sweep": "LR sweep", "compare": "Compare",
-          "surface": "Loss surface", "lessons": "Lessons", "server": "Server"}
+          "surface": "Loss surface", "lessons": "Lessons", "runs": "Runs", "server": "Server"}
 SETUP_PAGES = ("train", "sweep", "compare")
 
 # Every setup control in the sidebar, keyed by its config field, as the page shows it:
@@ -94,6 +94,8 @@ def main_action_works(page, key: str) -> None:
         page.locator(".st-key-toy_chart .imagelayer image").first.wait_for(timeout=60_000)
     elif key == "lessons":
         expect(page.locator(".st-key-evidence_news button").first).to_be_enabled()
+    elif key == "runs":
+        page.get_by_text("Filter and sort").first.wait_for()
     elif key == "server":
         page.get_by_text("Computing").first.wait_for()
 

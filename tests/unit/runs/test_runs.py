@@ -7,15 +7,7 @@ import pytest
 from playground.config import InvalidConfig, RunConfig
 from playground.runs.registry import Limits, RunLimitError, RunRegistry
 from playground.runs.status import Status
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
+from tests.waiting import wait_until
 
 
 def test_run_finishes_with_history_and_test_metrics(registry):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 
 import numpy as np
 import pytest
@@ -13,8 +12,14 @@ from playground.config import RunConfig
 from playground.sweep.lr_rules import slopes, suggest
 from playground.sweep.range_test import range_test, range_test_many, run_ramp, smooth
 from playground.sweep.settings import PRESETS, SweepSettings, auto_beta, lr_ramp
-from playground.sweep.short_runs import ShortRunSettings, run_fixed, short_runs, short_runs_many
+from playground.sweep.short_runs import (
+    ShortRunSettings,
+    run_fixed,
+    short_runs,
+    short_runs_many,
+)
 from playground.training.step import Step
+from tests.waiting import wait_until
 
 SPIRAL = RunConfig(dataset="spiral", n_samples=300, hidden_layers=1, width=16)
 FAST = SweepSettings(start_lr=1e-4, end_lr=10.0, steps=60)
@@ -222,20 +227,13 @@ def test_batch_size_override_and_init_state_copy():
 
 
 # ------------------------------------------------------------ live runs are untouched
-def _wait(pred, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_sweep_job_leaves_a_live_run_exactly_as_it_was(registry):
     run_id = registry.start(SPIRAL, owner="me")
-    assert _wait(lambda: registry.snapshot(run_id).step >= 50)
+    assert wait_until(lambda: registry.snapshot(run_id).step >= 50)
     registry.pause(run_id)
-    assert _wait(lambda: registry.snapshot(run_id).status.value == "paused")
+    assert wait_until(lambda: registry.snapshot(run_id).status.value == "paused")
     trainer = registry._table.get(run_id).record.trainer      # the live run, looked at directly
     weights = copy.deepcopy(trainer.model.state_dict())
     opt_state = copy.deepcopy(trainer.optimizer.state_dict())
@@ -250,7 +248,7 @@ def test_sweep_job_leaves_a_live_run_exactly_as_it_was(registry):
         return a, b
 
     job_id = registry.start_job(job, owner="me", label="sweep")
-    assert _wait(lambda: not registry.job_snapshot(job_id).active)
+    assert wait_until(lambda: not registry.job_snapshot(job_id).active)
     assert registry.job_snapshot(job_id).status == "done"
     assert all(torch.equal(weights[k], v) for k, v in trainer.model.state_dict().items())
     after = trainer.optimizer.state_dict()
@@ -265,10 +263,10 @@ def test_sweep_job_leaves_a_live_run_exactly_as_it_was(registry):
 def test_sweep_job_reports_progress_and_cancels(registry):
     settings = ShortRunSettings(points=20, steps=2000, seeds=2)
     job_id = registry.start_job(lambda p: short_runs(SPIRAL, settings, p), owner="me")
-    assert _wait(lambda: registry.job_snapshot(job_id).fraction > 0)
+    assert wait_until(lambda: registry.job_snapshot(job_id).fraction > 0)
     assert "η" in registry.job_snapshot(job_id).message
     registry.cancel_job(job_id)
-    assert _wait(lambda: registry.job_snapshot(job_id).status == "cancelled", 10)
+    assert wait_until(lambda: registry.job_snapshot(job_id).status == "cancelled", 10)
 
 
 # -------------------------------------------------------------------------- short runs

@@ -12,6 +12,7 @@ from playground.figures.theme import colors_for
 from playground.runs.snapshot import GroupSnapshot
 from playground.runs.status import Status
 from playground.ui import runtime
+from playground.ui.pages.compare.reference import with_reference
 from playground.ui.pages.compare.results import fairness, summary, surface_button
 from playground.ui.widgets import live
 from playground.ui.widgets.charts import chart
@@ -40,8 +41,9 @@ def panel(group_id: str) -> None:
                                s.diverged_at) for label, s in zip(group.labels, group.members)]
         left, right = st.columns(2)
         with left:
-            chart(figs.loss_figure(members, x=x, log_y=log_y, smoothing=smoothing,
-                                   show_val=show_val), "cmp_loss_chart")
+            chart(with_reference(figs.loss_figure(members, x=x, log_y=log_y, smoothing=smoothing,
+                                                  show_val=show_val), x, smoothing, show_val),
+                  "cmp_loss_chart")
         with right:
             chart(figs.accuracy_figure(members, x=x), "cmp_acc_chart")
         fairness(group)

@@ -13,6 +13,7 @@ from playground.runs.registry import RunLimitError
 from playground.ui import nav, runtime, state
 from playground.ui.pages.compare.code import run_code
 from playground.ui.pages.compare.live_panel import panel
+from playground.ui.pages.compare.reference import reference_picker
 from playground.ui.pages.compare.setup_table import accept_handoff, chosen_pace, setup_table
 
 
@@ -40,6 +41,7 @@ def render() -> None:
         st.info("Pick a preset or fill the table, then press **Start comparison**.",
                 icon=":material/info:")
     else:
+        reference_picker(group.members[0].config.dataset, tuple(group.run_ids))
         panel(group.group_id)
         run_code(group)
 

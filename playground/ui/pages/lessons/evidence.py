@@ -9,6 +9,7 @@ from playground.figures.lessons import lesson_figures
 from playground.lessons import Lesson
 from playground.lessons.base import DEVIATION, SOURCE, Finding
 from playground.runs.status import JobStatus
+from playground.store import trials
 from playground.ui import runtime, state
 from playground.ui.pages.lessons.extras import names_playground, news_playground
 from playground.ui.widgets.charts import chart
@@ -22,11 +23,14 @@ TEXT_LIMIT = 2000     # findings are a few hundred characters; md_escape cuts at
 def start_evidence(lesson: Lesson, source) -> None:
     reg = runtime.registry()
     reg.cancel_job(st.session_state.get(state.lesson_job(lesson.key)))
+    store, owner = runtime.store(), runtime.session_id()
 
     def job(progress, _lesson=lesson, _source=source):
         # Loading a dataset can take a moment; say so rather than show a bare "running".
         progress.update(0.0, "preparing the data and the model")
-        return _lesson.evidence(progress, _source)
+        evidence = _lesson.evidence(progress, _source)
+        store.add_runs(trials.from_evidence(_lesson, evidence, owner))   # kept, hidden
+        return evidence
 
     st.session_state[state.lesson_job(lesson.key)] = reg.start_job(
         job, owner=runtime.session_id(), label=f"Lesson evidence: {lesson.title}")

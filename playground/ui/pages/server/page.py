@@ -15,6 +15,7 @@ import streamlit as st
 from playground.ui.widgets.tables import table
 from playground.runs.status import ACTIVE, Status
 from playground.ui import nav, runtime
+from playground.ui.pages.server.store_panel import store_panel
 
 
 def _rss_mb() -> float | None:
@@ -71,6 +72,7 @@ def render() -> None:
                    f"{lim.released_pause_after_s:.0f} s) and stopped after "
                    f"{lim.stop_after_s:.0f} s ({lim.released_stop_after_s:.0f} s); a session "
                    f"may hold {lim.max_live_per_owner} live runs.")
+        store_panel()
         if not rows:
             st.info("No runs yet.")
             return

@@ -10,7 +10,8 @@ from playground.sweep.live import LiveCurves
 from playground.sweep.range_test import range_test_many
 from playground.sweep.short_runs import short_runs_many
 from playground.runs.status import JobStatus
-from playground.ui import state
+from playground.store import trials
+from playground.ui import runtime, state
 from playground.ui.widgets.charts import chart
 from playground.ui.pages.sweep.settings import MODES
 
@@ -21,13 +22,19 @@ def start_sweep(reg: RunRegistry, sid: str, mode: str, config: RunConfig, optimi
            settings, source) -> None:
     init_state = source[1] if source else None
     live = LiveCurves() if mode == "range" else None
+    store = runtime.store()      # taken here: the job's thread must not call Streamlit
     if mode == "range":
         def fn(progress):
-            return range_test_many(config, optimizers, settings, progress, init_state=init_state,
-                                   live=live)
+            curves = range_test_many(config, optimizers, settings, progress,
+                                     init_state=init_state, live=live)
+            store.add_runs(trials.from_range_tests(curves, sid))   # after the hot loop
+            return curves
     else:
         def fn(progress):
-            return short_runs_many(config, optimizers, settings, progress, init_state=init_state)
+            results = short_runs_many(config, optimizers, settings, progress,
+                                      init_state=init_state)
+            store.add_runs(trials.from_short_runs(results, sid))
+            return results
     label = f"{MODES[mode]}: {', '.join(OPTIMIZERS[o] for o in optimizers)}"
     job_id = reg.start_job(fn, owner=sid, label=label)
     st.session_state[state.SWEEP_JOB] = {"id": job_id, "mode": mode, "settings": settings,

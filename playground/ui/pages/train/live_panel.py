@@ -6,6 +6,7 @@ import streamlit as st
 from playground.figures.curves import X_AXES, accuracy_figure, ema, loss_figure, lr_figure
 from playground.runs.snapshot import Snapshot
 from playground.ui import runtime
+from playground.ui.pages.train.ghost import with_ghost
 from playground.ui.pages.train.model_view import model_view
 from playground.ui.widgets import live
 from playground.ui.widgets.charts import chart
@@ -104,7 +105,8 @@ def charts(s: Snapshot | None, view: dict) -> None:
     curve = live.curve_of(s)
     left, right = st.columns([1.25, 1])
     with left:
-        chart(loss_figure([curve], view["x"], view["smoothing"], view["log_y"]), "chart_loss")
+        chart(with_ghost(loss_figure([curve], view["x"], view["smoothing"], view["log_y"]), view),
+              "chart_loss")
     with right:
         model_view(s, view)
     left, right = st.columns([1.25, 1])

@@ -1,0 +1,176 @@
+"""A live run as the writer sees it: the training thread's sink, and what is pending.
+
+The training thread only appends to the :class:`RunSink`'s deques (``deque.append``
+is atomic and never blocks). The writer thread drains them into rows with
+:meth:`LiveRun.drain`, applying the point cap (:mod:`.series`), and remembers what it
+needs for the run's row: last step, best and final metrics, point count.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import deque
+
+from playground.store.rows import clean_label, config_columns, finite_or_none
+from playground.store.series import Bucketer, stride_for
+
+
+class RunSink:
+    """The training thread's side: three queues the writer empties."""
+
+    __slots__ = ("train", "evals", "events")
+
+    def __init__(self) -> None:
+        self.train: deque = deque()
+        self.evals: deque = deque()
+        self.events: deque = deque()
+
+    def step(self, step: int, loss: float, lr: float) -> None:
+        self.train.append((step, loss, lr))
+
+    def evaluation(self, step: int, val_loss: float, val_acc: float) -> None:
+        self.evals.append((step, val_loss, val_acc))
+
+    def event(self, step: int, kind: str, detail: str) -> None:
+        self.events.append((step, time.time(), kind, detail))
+
+    def pending(self) -> int:
+        return len(self.train) + len(self.evals)
+
+
+def _take(queue: deque) -> list:
+    """Everything in ``queue`` now (the training thread may go on appending)."""
+    return [queue.popleft() for _ in range(len(queue))]
+
+
+class LiveRun:
+    def __init__(self, record, sink: RunSink):
+        self.record, self.sink = record, sink
+        self.id = record.run_id
+        self.loss: Bucketer | None = None
+        self.val_loss: Bucketer | None = None
+        self.val_acc: Bucketer | None = None
+        self.last_lr: float | None = None
+        self.last_lr_step = -math.inf
+        self.pending_lr: tuple[int, float] | None = None
+        self.step = 0
+        self.n_points = 0
+        self.final_loss: float | None = None
+        self.final_val_loss: float | None = None
+        self.final_val_acc: float | None = None
+        self.best_val_loss: float | None = None
+        self.best_val_acc: float | None = None
+        self.last_eval_step = -1
+
+    def insert_row(self, writer_id: str) -> dict:
+        r = self.record
+        config = r.config.to_dict()
+        return {"id": r.run_id, "owner": r.owner or "", "group_id": r.group_id,
+                "kind": "compare" if r.group_id else "train", "parent_id": r.parent_id,
+                "writer_id": writer_id, "label": clean_label(r.label), "tags": "",
+                "notes": "", "hidden": False, "status": r.status.value, "message": "",
+                "created": r.created, "ended": None, "step": 0, "total_steps": 0,
+                "steps_per_epoch": 1, "stride": 1, "n_points": 0,
+                "config": json.dumps(config, sort_keys=True), **config_columns(config),
+                "final_loss": None, "final_val_loss": None, "final_val_acc": None,
+                "best_val_loss": None, "best_val_acc": None, "test_acc": None}
+
+    # ------------------------------------------------------------ points
+    def _ready(self) -> bool:
+        """Strides are fixed once the trainer exists (its length is known then)."""
+        if self.loss is not None:
+            return True
+        trainer = self.record.trainer
+        if trainer is None:
+            return False
+        total = trainer.total_steps
+        self.loss = Bucketer(stride_for(total))
+        evals = total // max(1, self.record.config.eval_every) + 2
+        self.val_loss, self.val_acc = Bucketer(stride_for(evals)), Bucketer(stride_for(evals))
+        return True
+
+    def drain(self, points: list, events: list, final: bool = False) -> bool:
+        """Move what the sink holds into ``points``/``events`` rows; True if any."""
+        train, evals, evs = _take(self.sink.train), _take(self.sink.evals), _take(self.sink.events)
+        for step, at, kind, detail in evs:
+            events.append({"run_id": self.id, "step": step, "time": at, "kind": kind,
+                           "detail": str(detail)[:500]})
+        if not (train or evals or final) or not self._ready():
+            return bool(evs)
+        before = len(points)
+        loss_out: list = []
+        for step, loss, lr in train:
+            self.loss.add(step, loss, loss_out)
+            if lr != self.last_lr and step - self.last_lr_step >= self.loss.stride:
+                points.append(self._point("lr", step, lr))
+                self.last_lr, self.last_lr_step, self.pending_lr = lr, step, None
+            elif lr != self.last_lr:
+                self.pending_lr = (step, lr)
+            self.step = max(self.step, step)
+        if final:
+            self.loss.flush(loss_out)
+            if self.pending_lr is not None:
+                points.append(self._point("lr", *self.pending_lr))
+                self.pending_lr = None
+        strided = self.loss.stride > 1
+        for step, mean, lo, hi in loss_out:
+            points.append(self._point("loss", step, mean))
+            if strided:
+                points.append(self._point("loss_min", step, lo))
+                points.append(self._point("loss_max", step, hi))
+        if loss_out:
+            self.final_loss = finite_or_none(loss_out[-1][1])
+        self._evaluations(evals, points, final)
+        self.n_points += len(points) - before
+        return True
+
+    def _evaluations(self, evals: list, points: list, final: bool) -> None:
+        loss_out: list = []
+        acc_out: list = []
+        for step, val_loss, val_acc in evals:
+            if step <= self.last_eval_step:
+                continue           # finish() evaluates again at a step already evaluated
+            self.last_eval_step = step
+            self.val_loss.add(step, val_loss, loss_out)
+            self.val_acc.add(step, val_acc, acc_out)
+            self.step = max(self.step, step)
+            if math.isfinite(val_loss) and (self.best_val_loss is None
+                                            or val_loss < self.best_val_loss):
+                self.best_val_loss = val_loss
+            if math.isfinite(val_acc) and (self.best_val_acc is None
+                                           or val_acc > self.best_val_acc):
+                self.best_val_acc = val_acc
+            self.final_val_loss, self.final_val_acc = (finite_or_none(val_loss),
+                                                       finite_or_none(val_acc))
+        if final:
+            self.val_loss.flush(loss_out)
+            self.val_acc.flush(acc_out)
+        for step, mean, _, _ in loss_out:
+            points.append(self._point("val_loss", step, mean))
+        for step, mean, _, _ in acc_out:
+            points.append(self._point("val_acc", step, mean))
+
+    def _point(self, series: str, step: int, value: float) -> tuple:
+        """(run_id, series, step, value): NaN is stored as NULL, ±inf as itself."""
+        return (self.id, series, int(step), None if value is None or math.isnan(value)
+                else value)
+
+    # ------------------------------------------------------------ the run's row
+    def progress_row(self) -> dict:
+        """The run's row as it stands (every key of :data:`UPDATE_KEYS`)."""
+        r = self.record
+        trainer = r.trainer
+        return {"b_id": self.id, "b_owner": r.owner or "", "b_status": r.status.value,
+                "b_message": "", "b_ended": None, "b_step": self.step,
+                "b_total_steps": trainer.total_steps if trainer else 0,
+                "b_steps_per_epoch": trainer.steps_per_epoch if trainer else 1,
+                "b_stride": self.loss.stride if self.loss else 1, "b_n_points": self.n_points,
+                "b_final_loss": self.final_loss, "b_final_val_loss": self.final_val_loss,
+                "b_final_val_acc": self.final_val_acc, "b_best_val_loss": self.best_val_loss,
+                "b_best_val_acc": self.best_val_acc, "b_test_acc": None}
+
+
+UPDATE_KEYS = ("owner", "status", "message", "ended", "step", "total_steps",
+               "steps_per_epoch", "stride", "n_points", "final_loss", "final_val_loss",
+               "final_val_acc", "best_val_loss", "best_val_acc", "test_acc")
