@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,7 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--no-first-run", "--disable-sync"]
 VIEWPORT = {"width": 1440, "height": 1000}
 TITLES = {"train": "Train", "sweep": "LR sweep", "compare": "Compare",
-          "surface": "Loss surface", "lessons": "Lessons", "server": "Server"}
+          "surface": "Loss surface", "lessons": "Lessons", "runs": "Runs", "server": "Server"}
 
 
 # ---------------------------------------------------------------- server and browser
@@ -42,11 +44,14 @@ def app_server(url: str | None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # A run history of its own, so the Runs page shows this tour's runs and nothing of yours.
+    history = tempfile.mkdtemp(prefix="playground-tour-")
+    env = {**os.environ, "PLAYGROUND_DB": f"sqlite:///{history}/runs.db"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -63,6 +68,7 @@ def app_server(url: str | None):
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(10)
+        shutil.rmtree(history, ignore_errors=True)
 
 
 class Tour:
@@ -146,6 +152,7 @@ def train(t: Tour) -> None:
         box.fill("10")
         box.press("Enter")
         t.idle()
+        t.page.wait_for_url("**lr=10&**")      # the edit has been applied
         t.click("btn_start")
         t.page.get_by_text("Diverged at step").first.wait_for(timeout=60_000)
         t.idle()
@@ -223,6 +230,20 @@ def lessons(t: Tour) -> None:
     t.shot("lessons-2-evidence", full=False)
 
 
+def runs(t: Tour) -> None:
+    t.go("runs")
+    t.shot("runs-1-table")
+    grid = t.page.locator("[data-testid=stDataFrame]").first
+    if grid.count():
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        for row in (0, 1):          # the checkbox column is drawn on the grid's canvas
+            t.page.mouse.click(box["x"] + 15, box["y"] + 35 * (row + 1) + 17)
+            t.idle()
+        t.settled(".st-key-runs_loss_chart .js-plotly-plot")
+        t.shot("runs-2-two-compared")
+
+
 def server(t: Tour) -> None:
     t.go("server")
     t.shot("server-1")
@@ -237,7 +258,7 @@ def _reveal(page, locator) -> None:
 
 
 PAGES = {"train": train, "sweep": sweep, "compare": compare, "surface": surface,
-         "lessons": lessons, "server": server}
+         "lessons": lessons, "runs": runs, "server": server}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,6 +62,6 @@ def overlay(store, runs: list[StoredRun]) -> None:
         chart(figs.loss_figure(members, x="step", smoothing=smoothing), "runs_loss_chart")
     with right:
         chart(figs.accuracy_figure(members, x="step"), "runs_acc_chart")
-    labels = ", ".join(OPTIMIZERS.get(r.optimizer, r.optimizer) for r in runs)
+    labels = ", ".join(dict.fromkeys(OPTIMIZERS.get(r.optimizer, r.optimizer) for r in runs))
     st.caption(f"Colours follow the optimizer, as on every page ({labels}); a second run "
-               "of the same optimizer gets the next colour.")
+               "of the same optimizer gets a darker or lighter shade of it.")
