@@ -12,14 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .theme import FONT_SIZE, MIN_FONT, hex_to_rgba, style
+from .surface_map import COLORSCALE, HOVER_POINTS, map_image
+from .theme import FONT_SIZE, MIN_FONT, style
 
 MAX_FRAMES = 40
-# Grey, light in the valleys: every optimizer color (blue, orange, green, pink…) stays
-# readable on it, on a projector, in light and dark themes.
-COLORSCALE = [[0.0, "#fbfbfb"], [0.35, "#d9d9d9"], [0.7, "#9a9a9a"], [1.0, "#505050"]]
 
 
 @dataclass(frozen=True)
@@ -207,40 +204,6 @@ def _add_replay(fig: go.Figure, paths: list[PathTrace], first: int, step_label: 
         margin=dict(b=190))
 
 
-MAP_PIXELS = 480        # the picture's longer side: crisp contour lines on a projector
-MAP_LEVELS = 30         # contour lines, evenly spaced in log z
-HOVER_POINTS = 50       # hover values on at most 50 × 50 points
-
-
-def map_image(zt: np.ndarray, a: float, b: float) -> str:
-    """``zt`` (log z, row 0 = lowest y) as a PNG: shades of COLORSCALE between ``a`` and
-    ``b``, thin dark contour lines at MAP_LEVELS levels, transparent where z is not
-    finite. Interpolated to MAP_PIXELS so the lines stay thin when stretched."""
-    from playground.figures.boundary import png_data_uri
-
-    ny, nx = zt.shape
-    scale = max(1, MAP_PIXELS // max(nx, ny))
-    gy = np.linspace(0, ny - 1, ny * scale)
-    gx = np.linspace(0, nx - 1, nx * scale)
-    filled = np.where(np.isfinite(zt), zt, b)
-    rows = np.array([np.interp(gx, np.arange(nx), r) for r in filled])          # (ny, X)
-    fine = np.array([np.interp(gy, np.arange(ny), c) for c in rows.T]).T        # (Y, X)
-    # where z is not finite (a blow-up): transparent, at the nearest grid point
-    bad = (~np.isfinite(zt))[np.rint(gy).astype(int)][:, np.rint(gx).astype(int)]
-    t = np.clip((fine - a) / (b - a), 0, 1) if b > a else np.zeros_like(fine)
-    stops = np.array([s for s, _ in COLORSCALE])
-    colours = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in COLORSCALE], float)
-    rgb = np.stack([np.interp(t, stops, colours[:, k]) for k in range(3)], axis=-1)
-    level = np.floor(t * MAP_LEVELS)
-    edge = np.zeros_like(t, dtype=bool)
-    edge[:, 1:] |= level[:, 1:] != level[:, :-1]
-    edge[1:, :] |= level[1:, :] != level[:-1, :]
-    rgb[edge] *= 0.82                                  # a faint dark line
-    alpha = np.where(bad, 0, 255)
-    img = np.concatenate([rgb, alpha[..., None]], axis=-1)[::-1]    # row 0 = top
-    return png_data_uri(np.clip(img, 0, 255).astype(np.uint8))
-
-
 def _hover_grid(xs, ys, z):
     """Grid points for the map's hover text (every point up to HOVER_POINTS a side)."""
     sx = max(1, math.ceil(len(xs) / HOVER_POINTS))
@@ -301,53 +264,4 @@ def surface3d_figure(xs, ys, z, paths: list[PathTrace], *, title: str, x_title: 
         zaxis=dict(title=f"{z_title} (log)", tickvals=ticks["tickvals"],
                    ticktext=ticks["ticktext"]),
         aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.7)))
-    return fig
-
-
-@dataclass(frozen=True)
-class FidelitySeries:
-    name: str
-    color: str
-    steps: np.ndarray
-    true_loss: np.ndarray
-    plane_loss: np.ndarray
-    off_plane: np.ndarray
-    from_origin: np.ndarray
-
-
-def fidelity_figure(series: list[FidelitySeries], loss_title: str = "loss (cross-entropy, nats)",
-                    height: int = 560) -> go.Figure:
-    """Top: true loss at each checkpoint (solid) vs the surface where it projects
-    (dashed). Bottom: how far each checkpoint is off the plane (solid) and from the
-    plane's origin (dotted) — when the solid line is close to the dotted one, the
-    path mostly runs outside the picture."""
-    # Each panel says what its lines are in its title; the y titles stay short, so the
-    # two never run into each other down the left edge.
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
-                        subplot_titles=("Loss: true (solid) vs read off the surface (dashed)",
-                                        "Distance in weight space: off the plane (solid), "
-                                        "from its origin (dotted)"))
-    for s in series:
-        fig.add_trace(go.Scatter(x=s.steps, y=s.true_loss, name=f"{s.name}: true loss",
-                                 mode="lines", line=dict(color=s.color, width=3),
-                                 legendgroup=s.name), row=1, col=1)
-        fig.add_trace(go.Scatter(x=s.steps, y=s.plane_loss, name=f"{s.name}: on the surface",
-                                 mode="lines", line=dict(color=s.color, width=3, dash="dash"),
-                                 legendgroup=s.name), row=1, col=1)
-        fig.add_trace(go.Scatter(x=s.steps, y=s.off_plane, name=f"{s.name}: off the plane",
-                                 mode="lines", line=dict(color=s.color, width=3),
-                                 fill="tozeroy", fillcolor=hex_to_rgba(s.color, 0.12),
-                                 legendgroup=s.name, showlegend=False), row=2, col=1)
-        fig.add_trace(go.Scatter(x=s.steps, y=s.from_origin, name=f"{s.name}: from origin",
-                                 mode="lines", line=dict(color=s.color, width=2, dash="dot"),
-                                 legendgroup=s.name, showlegend=False), row=2, col=1)
-    style(fig, None, height=height)
-    # Legend under the chart: above it, it would cover the subplot titles.
-    fig.update_layout(hovermode="x unified", margin=dict(t=40, b=40),
-                      legend=dict(orientation="h", y=-0.14, yanchor="top", x=0,
-                                  xanchor="left"))
-    fig.update_xaxes(title_text="training step", row=2, col=1)
-    fig.update_yaxes(title_text=loss_title.split(" (")[0] + " (nats)"
-                     if "nats" in loss_title else loss_title, row=1, col=1)
-    fig.update_yaxes(title_text="‖Δθ‖₂", row=2, col=1, rangemode="tozero")
     return fig

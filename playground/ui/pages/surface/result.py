@@ -5,13 +5,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground.ui.widgets.tables import table
-from playground.ui.widgets.charts import chart
-
-from playground.figures.surface import (FidelitySeries, PathTrace, contour_figure,
-                                        fidelity_figure, surface3d_figure)
+from playground.figures.fidelity import FidelitySeries, fidelity_figure
+from playground.figures.surface import PathTrace, contour_figure, surface3d_figure
 from playground.figures.theme import colors_for
 from playground.surface.network import PLANES, SurfaceResult
+from playground.ui.widgets.charts import chart
+from playground.ui.widgets.tables import table
 
 # Above these, say plainly that the picture misrepresents the path.
 OFF_PLANE_WARN = 0.5
