@@ -258,7 +258,7 @@ async def student(clients, h, clicks: int, latencies: list, failures: list,
 
 async def bench(args) -> int:
     random.seed(0)
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.gettempdir()) / f"classroom_load_{port}.log"
     t_bench = time.monotonic()
@@ -401,6 +401,8 @@ def main() -> int:
                     help="extra Streamlit option for the server, e.g. runner.postScriptGC=false")
     ap.add_argument("--max-concurrent", type=int, default=None,
                     help="PLAYGROUND_MAX_CONCURRENT for the server (default: the app's)")
+    ap.add_argument("--port", type=int, default=None,
+                    help="port for the app server (default: a free one)")
     args = ap.parse_args()
     if args.clients == "browser" and not Path(CHROMIUM).exists():
         raise SystemExit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")
