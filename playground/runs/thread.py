@@ -72,8 +72,9 @@ class RunThread(threading.Thread):
         record = self.record
         if record.status != Status.PAUSED:
             record.set_queued()
+        timeout = 0.0                                # say why at once, then wait
         while True:
-            if self._slots.join(record.run_id, self._asked_pace(), timeout=0.1):
+            if self._slots.join(record.run_id, self._asked_pace(), timeout=timeout):
                 record.holding_slot = True
                 record.queue_wait_s = None
                 record.set_running()
@@ -88,6 +89,7 @@ class RunThread(threading.Thread):
             if record.ended or self._idle():
                 self._slots.leave_queue(record.run_id)
                 return False
+            timeout = 0.1
 
     def _burst(self, trainer: Trainer) -> None:
         """Train until a command arrives, the run ends, or requested steps are done."""
