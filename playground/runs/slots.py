@@ -43,7 +43,7 @@ class Consumer:
     measured: bool = False
     cpu_share: float = 0.0          # cores it used lately (CPU s per wall s)
     achieved: float = 0.0           # steps/s it reached lately
-    cpu_used: float = 0.0           # CPU s over its life (full-speed turns go by this)
+    cpu_used: float = 0.0           # CPU s of its full-speed turns (who goes next)
     ends_at: float | None = None    # clock time it should end at its current speed
     since: float = 0.0              # clock time it was admitted (or queued)
 
@@ -204,7 +204,6 @@ class ComputeSlots:
             c.measured = c.measured or steps > 0
             c.cpu_share = cpu_s / wall_s
             c.achieved = steps / wall_s
-            c.cpu_used += cpu_s
             if remaining_steps is not None and c.achieved > 0:
                 c.ends_at = self._clock() + remaining_steps / c.achieved
             self._cond.notify_all()        # a changed cost can change the lanes
@@ -230,9 +229,13 @@ class ComputeSlots:
         with self._cond:
             return self._cond.wait_for(lambda: self._my_turn(run_id), timeout)
 
-    def end_turn(self, run_id: str) -> None:
+    def end_turn(self, run_id: str, cpu_s: float) -> None:
+        """The turn is over, having cost ``cpu_s`` CPU s; the next run may go."""
         with self._cond:
             self._turns.discard(run_id)
+            c = self._admitted.get(run_id)
+            if c is not None:
+                c.cpu_used += cpu_s
             self._cond.notify_all()
 
     def _my_turn(self, run_id: str) -> bool:

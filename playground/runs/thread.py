@@ -140,6 +140,7 @@ class RunThread(threading.Thread):
             if not self._slots.take_turn(run_id, timeout=0.1):
                 self._report(trainer, meter)
                 continue
+            turn_cpu = time.thread_time()
             try:
                 turn_ends = time.perf_counter() + SLICE_S
                 while inbox.empty():
@@ -150,7 +151,7 @@ class RunThread(threading.Thread):
                     if now >= turn_ends:
                         break
             finally:
-                self._slots.end_turn(run_id)
+                self._slots.end_turn(run_id, time.thread_time() - turn_cpu)
             self._report(trainer, meter)
             time.sleep(0)                           # let a waiting page have the GIL
 
