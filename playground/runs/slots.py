@@ -12,6 +12,8 @@ thread that drives each run and reported here. When demand exceeds the machine, 
 paced run is slowed by the same factor (:func:`pace_factor`); a new run waits in the
 FIFO queue only when even then the cores cannot give everyone its floor: half its pace
 for a paced run, ``FULL_SPEED_FLOOR`` of a core for a full-speed one, a core for a job.
+When the machine delivers less than its cores (other programs, the GIL), the paced runs'
+budget shrinks to what they were seen to get (:func:`adapt_budget`): slowed alike again.
 
 The arithmetic is pure functions of the demands (tested with a fake clock); the class
 adds only the lock, the queue and the turns.
@@ -29,6 +31,13 @@ MIN_PACE_FRACTION = 0.5      # a new run queues only if paced runs would fall be
 FULL_SPEED_FLOOR = 0.1       # cores every full-speed run keeps, however busy the server
 SLICE_S = 0.05               # one turn of a full-speed run (bounded work, then yield)
 SLOWED_BELOW = 0.95          # a paced run slowed past this factor says so
+# The cores may deliver less than their number (other programs on the machine, the GIL):
+# when the paced runs together reach less than SHORT_BELOW of the pace they were given,
+# the cores they actually got become their budget (all slowed alike); while they keep up,
+# the budget grows back by PROBE_CORES a second.
+ADAPT_EVERY_S = 1.0
+SHORT_BELOW = 0.85
+PROBE_CORES = 0.1
 
 
 # ------------------------------------------------------------------ the arithmetic
@@ -44,6 +53,7 @@ class Consumer:
     cpu_share: float = 0.0          # cores it used lately (CPU s per wall s)
     achieved: float = 0.0           # steps/s it reached lately
     cpu_used: float = 0.0           # CPU s of its full-speed turns (who goes next)
+    given: float = 0.0              # steps/s it was allowed when last measured (paced)
     ends_at: float | None = None    # clock time it should end at its current speed
     since: float = 0.0              # clock time it was admitted (or queued)
 
@@ -69,20 +79,48 @@ def fits(admitted: list[Consumer], newcomer: Consumer, capacity: float) -> bool:
     return sum(c.floor for c in admitted) + newcomer.floor <= capacity + 1e-9
 
 
-def pace_factor(admitted: list[Consumer], capacity: float) -> float:
+def paced_room(admitted: list[Consumer], capacity: float) -> float:
+    """Cores the paced runs may use: what jobs and the full-speed floors leave."""
+    return capacity - sum(c.floor for c in admitted if c.kind != "paced")
+
+
+def pace_factor(admitted: list[Consumer], capacity: float,
+                paced_budget: float | None = None) -> float:
     """How much every paced run is slowed (1 = not at all): the cores left after jobs
-    and the full-speed floors, over what the paced runs ask for."""
+    and the full-speed floors (or the smaller ``paced_budget`` the machine was seen to
+    deliver), over what the paced runs ask for."""
     paced = sum(c.need for c in admitted if c.kind == "paced")
     if paced <= 0:
         return 1.0
-    left = capacity - sum(c.floor for c in admitted if c.kind != "paced")
+    left = paced_room(admitted, capacity)
+    if paced_budget is not None:
+        left = min(left, paced_budget)
     return max(0.0, min(1.0, left / paced))
 
 
-def full_speed_lanes(admitted: list[Consumer], capacity: float) -> int:
+def adapt_budget(budget: float | None, paced: list[Consumer], room: float,
+                 capacity: float) -> float | None:
+    """The paced runs' budget in cores after one more second of measurements: the cores
+    they got when they fell short of their given pace, growing back while they keep
+    up; None (no limit but ``room``) once it reaches the room again."""
+    given = sum(c.given for c in paced)
+    if given <= 0:
+        return None
+    reached = sum(c.achieved for c in paced) / given
+    if reached < SHORT_BELOW:
+        got = sum(c.cpu_share for c in paced)
+        return max(PROBE_CORES, min(got, room if budget is None else budget))
+    if budget is not None and reached >= SLOWED_BELOW:
+        budget += PROBE_CORES * capacity
+        return None if budget >= room else budget
+    return budget
+
+
+def full_speed_lanes(admitted: list[Consumer], capacity: float,
+                     paced_budget: float | None = None) -> int:
     """How many full-speed runs compute at once: the whole cores left after jobs and
     paced runs (at their slowed pace), at least one."""
-    factor = pace_factor(admitted, capacity)
+    factor = pace_factor(admitted, capacity, paced_budget)
     used = sum(c.need * factor if c.kind == "paced" else 1.0
                for c in admitted if c.kind != "full")
     return max(1, int(capacity - used + 0.5))
@@ -170,6 +208,8 @@ class ComputeSlots:
         self._admitted: dict[str, Consumer] = {}
         self._waiting: list[Consumer] = []
         self._turns: set[str] = set()       # full-speed runs computing right now
+        self._paced_budget: float | None = None   # cores the paced runs were seen to get
+        self._adapted_at = clock()
         self._cond = threading.Condition()
 
     # ---------------------------------------------------------- runs
@@ -200,10 +240,13 @@ class ComputeSlots:
             c = self._admitted.get(run_id)
             if c is None or wall_s <= 0:
                 return
+            if c.kind == "paced":
+                c.given = c.pace * self._factor()
             c.cost_s = update_cost(c.cost_s, c.measured, cpu_s, steps)
             c.measured = c.measured or steps > 0
             c.cpu_share = cpu_s / wall_s
             c.achieved = steps / wall_s
+            self._adapt()
             if remaining_steps is not None and c.achieved > 0:
                 c.ends_at = self._clock() + remaining_steps / c.achieved
             self._cond.notify_all()        # a changed cost can change the lanes
@@ -214,14 +257,26 @@ class ComputeSlots:
             c = self._admitted.get(run_id)
             if c is None or c.kind != "paced":
                 return None
-            return c.pace * max(0.05, pace_factor(list(self._admitted.values()),
-                                                  self.capacity))
+            return c.pace * max(0.05, self._factor())
 
     def slowed(self, run_id: str) -> bool:
         with self._cond:
             c = self._admitted.get(run_id)
-            return (c is not None and c.kind == "paced" and
-                    pace_factor(list(self._admitted.values()), self.capacity) < SLOWED_BELOW)
+            return c is not None and c.kind == "paced" and self._factor() < SLOWED_BELOW
+
+    def _factor(self) -> float:
+        return pace_factor(list(self._admitted.values()), self.capacity, self._paced_budget)
+
+    def _adapt(self) -> None:
+        """Once a second: do the paced runs get the pace they were given?"""
+        now = self._clock()
+        if now - self._adapted_at < ADAPT_EVERY_S:
+            return
+        self._adapted_at = now
+        admitted = list(self._admitted.values())
+        paced = [c for c in admitted if c.kind == "paced" and c.measured]
+        self._paced_budget = adapt_budget(self._paced_budget, paced,
+                                          paced_room(admitted, self.capacity), self.capacity)
 
     def take_turn(self, run_id: str, timeout: float) -> bool:
         """A full-speed run waits (at most ``timeout`` s) for its turn on a core: the
@@ -244,7 +299,7 @@ class ComputeSlots:
         admitted = list(self._admitted.values())
         if run_id not in self._admitted:
             return False
-        free = full_speed_lanes(admitted, self.capacity) - len(self._turns)
+        free = full_speed_lanes(admitted, self.capacity, self._paced_budget) - len(self._turns)
         if free <= 0:
             return False
         ready = sorted((c for c in admitted if c.kind == "full" and c.id not in self._turns),
@@ -343,10 +398,10 @@ class ComputeSlots:
     def view(self) -> ShareView:
         with self._cond:
             admitted = list(self._admitted.values())
-            factor = pace_factor(admitted, self.capacity)
+            factor = self._factor()
             rows = tuple(ShareRow(
                 c.id, c.kind, c.pace, c.pace * factor if c.kind == "paced" else None,
                 c.achieved, c.cpu_share, c.cost_s * 1e3 if c.measured else None)
                 for c in admitted)
             return ShareView(self.capacity, rows, len(self._waiting), factor,
-                             full_speed_lanes(admitted, self.capacity))
+                             full_speed_lanes(admitted, self.capacity, self._paced_budget))

@@ -118,6 +118,29 @@ def test_measured_costs_that_outgrow_the_cores_slow_everyone_evenly():
     assert all(slots.slowed(f"r{i}") for i in range(20))
 
 
+def test_a_machine_that_delivers_less_than_its_cores_slows_paced_runs_evenly():
+    clock = FakeClock()
+    slots = ComputeSlots(2, clock=clock)
+    ids = [f"r{i}" for i in range(10)]
+    for i in ids:
+        watched(slots, i)                    # 0.45 core asked, 2 cores on paper
+    for i in ids:                            # but each reaches only half its pace
+        slots.measure(i, steps=75, cpu_s=75 * MLP_STEP_S, wall_s=1.0)
+    clock.t += 1.0
+    slots.measure("r0", steps=75, cpu_s=75 * MLP_STEP_S, wall_s=1.0)
+    paces = [slots.pace_for(i) for i in ids]
+    assert max(paces) == min(paces) == pytest.approx(WATCH / 2, rel=0.02)
+    assert all(slots.slowed(i) for i in ids)
+    for second in range(1, 30):              # they keep up now: the budget grows back
+        clock.t += 1.0
+        for i in ids:
+            given = slots.pace_for(i)
+            slots.measure(i, steps=int(given), cpu_s=int(given) * MLP_STEP_S, wall_s=1.0)
+        if not slots.slowed("r0"):
+            break
+    assert slots.pace_for("r0") == WATCH and second <= 5
+
+
 def test_a_queued_run_knows_its_place_and_its_expected_wait():
     clock = FakeClock()
     slots = ComputeSlots(1, clock=clock)
