@@ -210,5 +210,6 @@ def queue_message(place: int, wait_s: float | None, cores: float) -> str:
     """Why a run waits and for how long, in the words the Train page shows."""
     when = ("it starts when a run ahead ends" if wait_s is None else
             f"expected wait about {max(1, round(wait_s))} s")
-    return (f"queued (position {place}): the server's {cores:g} cores are fully booked "
-            f"by the runs training now; {when}")
+    cores_are = f"{cores:g} core is" if cores == 1 else f"{cores:g} cores are"
+    return (f"queued (position {place}): the server's {cores_are} fully booked by the "
+            f"runs training now; {when}")

@@ -69,6 +69,9 @@ def status_message(snap: Snapshot) -> None:
     elif s == Status.RUNNING:
         st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
                  icon=":material/play_circle:", color="green")
+    elif s == Status.QUEUED and snap.queue_position is None:
+        # Building its model and data (a second at most): not waiting for anyone.
+        st.badge("Starting…", icon=":material/hourglass_top:", color="gray")
     elif s == Status.QUEUED:
         pos = f" (position {snap.queue_position} in the queue)" if snap.queue_position else ""
         text = (snap.message[0].upper() + snap.message[1:] + "."
