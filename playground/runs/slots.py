@@ -33,11 +33,14 @@ SLICE_S = 0.05               # one turn of a full-speed run (bounded work, then 
 SLOWED_BELOW = 0.95          # a paced run slowed past this factor says so
 # The cores may deliver less than their number (other programs on the machine, the GIL):
 # when the paced runs together reach less than SHORT_BELOW of the pace they were given,
-# the cores they actually got become their budget (all slowed alike); while they keep up,
-# the budget grows back by PROBE_CORES a second.
+# their budget shrinks towards the cores they actually got (all slowed alike); while they
+# keep up, it grows back.
 ADAPT_EVERY_S = 1.0
 SHORT_BELOW = 0.85
-PROBE_CORES = 0.1
+GROW_ABOVE = 0.9
+GROW_BY = 1.1                # ... and grows back by a tenth (and a little) each second
+SHRINK_AT_MOST = 0.8         # ... to 80% of the cores they were given, each second
+PROBE_CORES = 0.1            # the least budget paced runs are ever given (cores)
 
 
 # ------------------------------------------------------------------ the arithmetic
@@ -108,10 +111,14 @@ def adapt_budget(budget: float | None, paced: list[Consumer], room: float,
         return None
     reached = sum(c.achieved for c in paced) / given
     if reached < SHORT_BELOW:
+        # At most a fifth less a second: when the runs fall short because the machine
+        # wakes them late (not for want of CPU), a slower pace barely helps, and cutting
+        # straight to the cores they got would spiral down.
+        given_cores = sum(c.given * c.cost_s for c in paced)
         got = sum(c.cpu_share for c in paced)
-        return max(PROBE_CORES, min(got, room if budget is None else budget))
-    if budget is not None and reached >= SLOWED_BELOW:
-        budget += PROBE_CORES * capacity
+        return max(PROBE_CORES, got, SHRINK_AT_MOST * given_cores)
+    if budget is not None and reached >= GROW_ABOVE:
+        budget = budget * GROW_BY + 0.01 * capacity
         return None if budget >= room else budget
     return budget
 
@@ -185,6 +192,7 @@ class ShareView:
     queued: int
     factor: float                   # paced runs' slow-down (1 = none)
     lanes: int                      # full-speed runs computing at once
+    paced_budget: float | None = None   # cores the machine was seen to give paced runs
 
     @property
     def used(self) -> float:
@@ -404,4 +412,5 @@ class ComputeSlots:
                 c.achieved, c.cpu_share, c.cost_s * 1e3 if c.measured else None)
                 for c in admitted)
             return ShareView(self.capacity, rows, len(self._waiting), factor,
-                             full_speed_lanes(admitted, self.capacity, self._paced_budget))
+                             full_speed_lanes(admitted, self.capacity, self._paced_budget),
+                             self._paced_budget)

@@ -40,13 +40,13 @@ def run_rows(reg, share=None) -> list[dict]:
     for s in reg.snapshots(max_points=2, with_weights=False):
         r = by_id.get(s.run_id)
         rows.append({
-            "run": s.run_id, "label": s.label, "group": s.group_id or "",
-            "session": s.owner or "–", "status": s.status.value, "step": s.step,
-            "of": s.total_steps, "queue": s.queue_position,
+            "run": s.run_id, "session": s.owner or "–", "status": s.status.value,
+            "step": s.step, "of": s.total_steps,
             "cpu_share": r.cpu_share if r else None,
             "pace_asked": s.pace if s.active else None,
             "pace_achieved": s.steps_per_sec if s.status == Status.RUNNING else None,
             "step_cost_ms": r.step_cost_ms if r else None,
+            "queue": s.queue_position, "label": s.label, "group": s.group_id or "",
             "age_s": round(now - s.created), "memory_kb": round(s.memory_bytes / 1024),
             "dataset": s.config.dataset, "optimizer": s.config.optimizer,
             "disconnected": s.owner in gone})
@@ -55,8 +55,15 @@ def run_rows(reg, share=None) -> list[dict]:
 
 def share_caption(share) -> str:
     """One sentence on how the cores are shared right now."""
-    slowed = (f"paced runs are slowed to {share.factor:.0%} of their pace (the server is "
-              "busy)" if share.factor < 0.95 else "paced runs get their full pace")
+    if share.factor >= 0.95:
+        slowed = "paced runs get their full pace"
+    elif share.paced_budget is not None:
+        slowed = (f"the machine gave the paced runs only {share.paced_budget:.2f} cores "
+                  "lately (other programs on it, or the GIL), so every paced run is slowed "
+                  f"to {share.factor:.0%} of its pace")
+    else:
+        slowed = (f"they ask for more than the cores, so every paced run is slowed to "
+                  f"{share.factor:.0%} of its pace")
     return (f"Runs are admitted by the CPU they need: a paced run reserves its pace × its "
             f"measured step cost; full-speed runs take turns on the {share.lanes} core"
             f"{'s' if share.lanes != 1 else ''} left. Now {slowed}.")
