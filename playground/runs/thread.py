@@ -3,8 +3,9 @@
 The loop: apply the commands that arrived, be admitted to the compute share while
 training (:mod:`.slots`), take steps until a command arrives or the run ends — at the
 run's pace (slowed evenly when the server is overloaded), or at full speed in turns of
-``SLICE_S`` — report the measured step cost, and give the share back while paused. It never touches Streamlit; any exception becomes
-status *failed* with its message, and the history is kept.
+``SLICE_S`` — report the measured step cost, and give the share back while paused. It
+never touches Streamlit; any exception becomes status *failed* with its message, and the
+history is kept.
 """
 from __future__ import annotations
 
