@@ -38,7 +38,7 @@ class WsStudent:
         self.step = None
         self.status = ""
         self.ever_queued = False               # a "Queued ..." alert was ever shown
-        self.ever_slowed = False               # a "Slowed: the server is busy" badge
+        self.ever_slowed = False               # a "slowed: the server is busy" badge
         self.finished = asyncio.Event()
         self._tasks: list = []
 
@@ -140,7 +140,7 @@ class WsStudent:
         elif kind == "alert":
             self.status = sub.body
             self.ever_queued = self.ever_queued or sub.body.startswith("Queued")
-        elif kind == "markdown" and "Slowed: the server is busy" in sub.body:
+        elif kind == "markdown" and "slowed: the server is busy" in sub.body:
             self.ever_slowed = True
         elif "id" in sub.DESCRIPTOR.fields_by_name and sub.id:
             key = sub.id.rsplit("-", 1)[-1]

@@ -335,4 +335,5 @@ def test_a_paced_run_on_an_overloaded_server_says_it_is_slowed(clean_streamlit,
     run = reg.start(RunConfig(length=10_000_000), owner="me", pace=150.0)
     assert wait_until(lambda: reg.snapshot(run).slowed, timeout=30)
     at = fresh({"run": run})
-    assert any("Slowed: the server is busy" in m.value for m in at.markdown)
+    assert any("Training ·" in m.value and "slowed: the server is busy" in m.value
+               for m in at.markdown)

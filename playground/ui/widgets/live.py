@@ -63,8 +63,9 @@ def status_message(snap: Snapshot) -> None:
     a person has to read and act on get a full alert."""
     s = snap.status
     if s == Status.RUNNING and snap.slowed:
-        st.badge(f"Slowed: the server is busy · {snap.steps_per_sec:,.0f} of {snap.pace:,.0f} "
-                 "steps/s; every paced run is slowed alike", icon=":material/speed:",
+        st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g} · "
+                 f"slowed: the server is busy ({snap.steps_per_sec:,.0f} of "
+                 f"{snap.pace:,.0f} steps/s, like every paced run)", icon=":material/speed:",
                  color="orange")
     elif s == Status.RUNNING:
         st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
