@@ -1,8 +1,9 @@
 """RunRegistry: the only door pages use to runs, comparisons and background jobs.
 
 One Streamlit process serves many browser sessions; they all share this registry
-(through ``st.cache_resource``). It starts runs and comparison groups, enforces the
-compute-slot cap and the per-session limit (:mod:`.table`), sends commands (checked
+(through ``st.cache_resource``). It starts runs and comparison groups, shares the
+cores by need (:mod:`.slots`), enforces the per-session limit (:mod:`.table`), sends
+commands (checked
 first, :mod:`.commands`), hands out immutable snapshots and copies, and runs a reaper
 (:mod:`.reaper`) that pauses runs nobody has looked at for a while and stops them after
 longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
