@@ -3,10 +3,9 @@
 One Streamlit process serves many browser sessions; they all share this registry
 (through ``st.cache_resource``). It starts runs and comparison groups, shares the
 cores by need (:mod:`.slots`), enforces the per-session limit (:mod:`.table`), sends
-commands (checked
-first, :mod:`.commands`), hands out immutable snapshots and copies, and runs a reaper
-(:mod:`.reaper`) that pauses runs nobody has looked at for a while and stops them after
-longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
+commands (checked first, :mod:`.commands`), hands out immutable snapshots and copies,
+and runs a reaper (:mod:`.reaper`) that pauses runs nobody has looked at for a while and
+stops them after longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
 a record: only ids, snapshots and copies.
 """
 from __future__ import annotations
