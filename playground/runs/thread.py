@@ -15,7 +15,8 @@ import time
 from playground.runs import commands
 from playground.runs.commands import Inbox
 from playground.runs.record import RunRecord
-from playground.runs.slots import SLICE_S, ComputeSlots
+from playground.runs.share import SLICE_S
+from playground.runs.slots import ComputeSlots
 from playground.runs.status import Status
 from playground.training.trainer import Trainer
 

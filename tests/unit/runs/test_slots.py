@@ -10,8 +10,16 @@ import pytest
 
 from playground.config import RunConfig
 from playground.runs.registry import Limits, RunRegistry
-from playground.runs.slots import (FULL_SPEED_FLOOR, ComputeSlots, Consumer, expected_wait,
-                                   fits, full_speed_lanes, pace_factor, update_cost)
+from playground.runs.share import (
+    FULL_SPEED_FLOOR,
+    Consumer,
+    expected_wait,
+    fits,
+    full_speed_lanes,
+    pace_factor,
+    update_cost,
+)
+from playground.runs.slots import ComputeSlots
 from playground.runs.status import Status
 from tests.waiting import wait_until
 
