@@ -6,7 +6,8 @@ a widget's value whenever it is not drawn: the betas while SGD is chosen, Points
 digits are). They are set from the shared config whenever it changed elsewhere ("Use
 this LR", a lesson preset, a pasted link), and the config is rebuilt from them on every
 run. Invalid values are *kept* and explained next to their control: the user sees what
-is wrong instead of a silently clamped number.
+is wrong instead of a silently clamped number. The learning rate is the exception: its
+slider and box share one plain key (see ``LR_VALUE`` below for why).
 """
 from __future__ import annotations
 
@@ -74,14 +75,14 @@ _BOX_GEN, _SLIDER_GEN = key("lr_box_gen"), key("lr_slider_gen")
 
 
 def lr_box_key() -> str:
-    """The key of the exact learning-rate box as drawn now (``cfg_lr`` until the slider
-    is first moved, and again after a change from elsewhere)."""
+    """The key of the exact learning-rate box as drawn now: ``cfg_lr`` until the slider
+    is first moved, and again after a change from elsewhere."""
     gen = st.session_state.get(_BOX_GEN, 0)
-    return key("lr") if gen == 0 else f"{key('lr')}_{gen}"
+    return key("lr") if gen == 0 else f"lr_box_{gen}"
 
 
 def _slider_key() -> str:
-    return f"{key('lr_slider')}_{st.session_state.get(_SLIDER_GEN, 0)}"
+    return f"lr_slider_{st.session_state.get(_SLIDER_GEN, 0)}"
 
 
 def _lr_from_slider(drawn_as: str) -> None:
@@ -290,16 +291,19 @@ class _Drawer:
                                    for k, v in OPTIMIZER_HELP.items()))
         if self.show("lr"):
             lr = st.session_state.get(LR_VALUE)
+            # A fresh key is a new CSS class: the containers keep the classes stable
+            # (st-key-cfg_lr_slider, st-key-cfg_lr) for styling and browser tests.
             slider = _slider_key()
-            st.select_slider("Learning rate (log scale)", LR_GRID, value=_nearest_grid(lr),
-                             key=slider, format_func=lambda v: f"{v:g}",
-                             on_change=_lr_from_slider, args=(slider,),
-                             disabled=self.locked, help=RunConfig.help("lr"))
+            st.container(key=key("lr_slider")).select_slider(
+                "Learning rate (log scale)", LR_GRID, value=_nearest_grid(lr), key=slider,
+                format_func=lambda v: f"{v:g}", on_change=_lr_from_slider, args=(slider,),
+                disabled=self.locked, help=RunConfig.help("lr"))
             box = lr_box_key()
-            st.number_input("Learning rate (exact)", key=box, format="%g", step=None,
-                            **({} if box in st.session_state else {"value": lr}),
-                            on_change=_lr_from_box, args=(box,), disabled=self.locked,
-                            help="Type any value; the slider above snaps to the nearest mark.")
+            (st.container(key=key("lr")) if box != key("lr") else st).number_input(
+                "Learning rate (exact)", key=box, format="%g", step=None,
+                **({} if box in st.session_state else {"value": lr}),
+                on_change=_lr_from_box, args=(box,), disabled=self.locked,
+                help="Type any value; the slider above snaps to the nearest mark.")
             self._slot("lr")
         relevant = OPTIMIZER_PARAMS.get(st.session_state[key("optimizer")], ())
         for name in ("momentum", "beta1", "beta2", "alpha", "eps", "rmsprop_momentum",
