@@ -151,3 +151,27 @@ def test_live_charts_never_blink_or_double_while_training(app_url, page):
     # ~100 at 100 ms; a busy page thread delays timers, but not below one every 200 ms
     assert len(samples) >= 50, len(samples)
     assert page.get_by_text("Training ·").first.is_visible()       # still training
+
+
+def test_a_typed_lr_is_the_one_start_uses_however_fast_the_click(app_url, page):
+    """Type 10 into the exact box and click Start at once, with and without Enter: the
+    run is the typed one (it diverges, its message names lr 10), the box and the address
+    bar keep 10. The click can reach the server before the browser has drawn the rerun
+    the typing caused, so the browser reports the slider's old 0.01 with it; that report
+    must not be taken for a move of the slider."""
+    for trial, enter in enumerate((True, False, True, False)):
+        page.goto(app_url + "/")
+        wait_idle(page)
+        box = page.locator(".st-key-cfg_lr input").first
+        box.fill("10")
+        if enter:
+            box.press("Enter")
+        page.locator(".st-key-btn_start button").first.click()      # no wait in between
+        message = page.locator("[data-testid=stAlert]", has_text="Diverged at step").first
+        message.wait_for(timeout=30_000)
+        assert "(now 10;" in message.inner_text(), (trial, message.inner_text())
+        page.wait_for_function("() => /[?&]run=/.test(location.search)", timeout=10_000)
+        query = parse_qs(urlparse(page.evaluate("location.href")).query)
+        assert query["lr"] == ["10"], (trial, query)
+        wait_idle(page)
+        assert float(page.locator(".st-key-cfg_lr input").first.input_value()) == 10, trial

@@ -6,7 +6,8 @@ a widget's value whenever it is not drawn: the betas while SGD is chosen, Points
 digits are). They are set from the shared config whenever it changed elsewhere ("Use
 this LR", a lesson preset, a pasted link), and the config is rebuilt from them on every
 run. Invalid values are *kept* and explained next to their control: the user sees what
-is wrong instead of a silently clamped number.
+is wrong instead of a silently clamped number. The learning rate is the exception: its
+slider and box share one plain key (see ``LR_VALUE`` below for why).
 """
 from __future__ import annotations
 
@@ -43,8 +44,9 @@ def _box_value(name: str, value):
 
 def _sync_widgets(config: RunConfig) -> None:
     for name in RunConfig.field_names():
-        st.session_state[key(name)] = _box_value(name, getattr(config, name))
-    st.session_state[key("lr_slider")] = _nearest_grid(config.lr)
+        if name != "lr":
+            st.session_state[key(name)] = _box_value(name, getattr(config, name))
+    _set_lr_from_elsewhere(config.lr)
 
 
 def _nearest_grid(lr: float) -> float:
@@ -53,12 +55,57 @@ def _nearest_grid(lr: float) -> float:
     return min(LR_GRID, key=lambda v: abs(math.log10(v) - math.log10(lr)))
 
 
-def _lr_from_slider() -> None:
-    st.session_state[key("lr")] = st.session_state[key("lr_slider")]
+# ------------------------------------------------------------ the learning rate
+# Two widgets show one number: a log-scale slider and an exact box. The number lives in
+# LR_VALUE (a plain key, the only one the config is read from); each widget only
+# *reports* the user's moves, and follows the other by being drawn anew under a fresh
+# key with the new value, never by a write to its key.
+#
+# Why: Streamlit counts a value written to a widget's key as that widget's previous
+# value (SessionState._compact_state copies it into _old_state) even when the browser
+# never received it, because the run that would have drawn it was interrupted by the
+# next click. The next message then carries the browser's old value, _widget_changed
+# sees old != new and runs on_change with that stale value: the slider's callback
+# overwrote a typed 10 with 0.01 and Start trained with 0.01 (and, during a live run,
+# the fragment reruns then flipped the two widgets every 0.5 s). A widget whose key is
+# never written can only report what the user did; a late report from a widget drawn
+# under an older key is ignored (its callback checks the key it was drawn under).
+LR_VALUE = key("lr_value")
+_BOX_GEN, _SLIDER_GEN = key("lr_box_gen"), key("lr_slider_gen")
 
 
-def _lr_from_box() -> None:
-    st.session_state[key("lr_slider")] = _nearest_grid(st.session_state[key("lr")])
+def lr_box_key() -> str:
+    """The key of the exact learning-rate box as drawn now: ``cfg_lr`` until the slider
+    is first moved, and again after a change from elsewhere."""
+    gen = st.session_state.get(_BOX_GEN, 0)
+    return key("lr") if gen == 0 else f"lr_box_{gen}"
+
+
+def _slider_key() -> str:
+    return f"lr_slider_{st.session_state.get(_SLIDER_GEN, 0)}"
+
+
+def _lr_from_slider(drawn_as: str) -> None:
+    if drawn_as != _slider_key():
+        return                                   # a slider drawn before: not the user's
+    st.session_state[LR_VALUE] = st.session_state[drawn_as]
+    st.session_state[_BOX_GEN] = st.session_state.get(_BOX_GEN, 0) + 1
+
+
+def _lr_from_box(drawn_as: str) -> None:
+    if drawn_as != lr_box_key():
+        return
+    st.session_state[LR_VALUE] = st.session_state[drawn_as]
+    st.session_state[_SLIDER_GEN] = st.session_state.get(_SLIDER_GEN, 0) + 1
+
+
+def _set_lr_from_elsewhere(lr) -> None:
+    """"Use this LR", a preset, a pasted link: the box keeps its usual key ``cfg_lr``
+    (as every other field, it is written before it is drawn) and the slider follows."""
+    st.session_state[LR_VALUE] = lr
+    st.session_state[_BOX_GEN] = 0
+    st.session_state[key("lr")] = lr
+    st.session_state[_SLIDER_GEN] = st.session_state.get(_SLIDER_GEN, 0) + 1
 
 
 def _prepare(config: RunConfig) -> None:
@@ -66,8 +113,9 @@ def _prepare(config: RunConfig) -> None:
     if st.session_state.pop(state.CONFIG_CHANGED, False) or key("dataset") not in st.session_state:
         _sync_widgets(config)
     for name in RunConfig.field_names():
-        st.session_state.setdefault(key(name), _box_value(name, getattr(config, name)))
-    st.session_state.setdefault(key("lr_slider"), _nearest_grid(config.lr))
+        if name != "lr":
+            st.session_state.setdefault(key(name), _box_value(name, getattr(config, name)))
+    st.session_state.setdefault(LR_VALUE, config.lr)
     for name, (lo, hi) in SLIDER_RANGES.items():   # e.g. a preset from another page
         value = st.session_state.get(key(name))
         if not (isinstance(value, (int, float)) and lo <= value <= hi):
@@ -128,7 +176,8 @@ def _section_toggled() -> None:
 
 
 def _read_widgets(config: RunConfig) -> tuple[RunConfig, list[ConfigError]]:
-    values = {name: st.session_state.get(key(name), getattr(config, name))
+    values = {name: st.session_state.get(LR_VALUE if name == "lr" else key(name),
+                                         getattr(config, name))
               for name in RunConfig.field_names()}
     values = {k: v for k, v in values.items() if v is not None}
     return RunConfig.from_dict(values, base=config)
@@ -241,14 +290,20 @@ class _Drawer:
                     help="\n".join(f"- **{OPTIMIZERS[k]}**: {v}"
                                    for k, v in OPTIMIZER_HELP.items()))
         if self.show("lr"):
-            st.select_slider("Learning rate (log scale)", LR_GRID, key=key("lr_slider"),
-                             persist_state=PERSIST, format_func=lambda v: f"{v:g}",
-                             on_change=_lr_from_slider, disabled=self.locked,
-                             help=RunConfig.help("lr"))
-            st.number_input("Learning rate (exact)", key=key("lr"), persist_state=PERSIST,
-                            format="%g", step=None, on_change=_lr_from_box,
-                            disabled=self.locked,
-                            help="Type any value; the slider above snaps to the nearest mark.")
+            lr = st.session_state.get(LR_VALUE)
+            # A fresh key is a new CSS class: the containers keep the classes stable
+            # (st-key-cfg_lr_slider, st-key-cfg_lr) for styling and browser tests.
+            slider = _slider_key()
+            st.container(key=key("lr_slider")).select_slider(
+                "Learning rate (log scale)", LR_GRID, value=_nearest_grid(lr), key=slider,
+                format_func=lambda v: f"{v:g}", on_change=_lr_from_slider, args=(slider,),
+                disabled=self.locked, help=RunConfig.help("lr"))
+            box = lr_box_key()
+            (st.container(key=key("lr")) if box != key("lr") else st).number_input(
+                "Learning rate (exact)", key=box, format="%g", step=None,
+                **({} if box in st.session_state else {"value": lr}),
+                on_change=_lr_from_box, args=(box,), disabled=self.locked,
+                help="Type any value; the slider above snaps to the nearest mark.")
             self._slot("lr")
         relevant = OPTIMIZER_PARAMS.get(st.session_state[key("optimizer")], ())
         for name in ("momentum", "beta1", "beta2", "alpha", "eps", "rmsprop_momentum",
