@@ -7,11 +7,9 @@ digits are). They are set from the shared config whenever it changed elsewhere (
 this LR", a lesson preset, a pasted link), and the config is rebuilt from them on every
 run. Invalid values are *kept* and explained next to their control: the user sees what
 is wrong instead of a silently clamped number. The learning rate is the exception: its
-slider and box share one plain key (see ``LR_VALUE`` below for why).
+slider and box share one plain key (see ``widgets/lr_control.py`` for why).
 """
 from __future__ import annotations
-
-import math
 
 import streamlit as st
 
@@ -20,22 +18,16 @@ from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZER_PARAM
 from playground.data import DATASETS
 from playground.ui import runtime, state
 from playground.ui.widgets.boxes import INT_FORMAT, as_box_value
+from playground.ui.widgets.lr_control import LR_VALUE, key, lr_widgets, set_lr_from_elsewhere
 from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import (INIT_HELP, OPTIMIZER_HELP, SCHEDULER_HELP,
                                               SECTION_OF, label)
 from playground.ui.widgets.setup_link import SLIDER_RANGES
 
-PREFIX = "cfg_"
 PERSIST = "session"
-# Round numbers a teacher would say out loud, six per decade, 1e-5 … 10.
-LR_GRID = [round(m * 10.0 ** e, 12) for e in range(-5, 1) for m in (1, 1.5, 2, 3, 5, 7)] + [10.0]
 # Whole-number fields drawn as float boxes (see widgets/boxes.py).
 INT_BOXES = ("n_samples", "hidden_layers", "width", "embed_dim", "context", "batch_size",
              "length", "step_size", "seed", "eval_every")
-
-
-def key(name: str) -> str:
-    return PREFIX + name
 
 
 def _box_value(name: str, value):
@@ -46,66 +38,7 @@ def _sync_widgets(config: RunConfig) -> None:
     for name in RunConfig.field_names():
         if name != "lr":
             st.session_state[key(name)] = _box_value(name, getattr(config, name))
-    _set_lr_from_elsewhere(config.lr)
-
-
-def _nearest_grid(lr: float) -> float:
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-        return LR_GRID[0]
-    return min(LR_GRID, key=lambda v: abs(math.log10(v) - math.log10(lr)))
-
-
-# ------------------------------------------------------------ the learning rate
-# Two widgets show one number: a log-scale slider and an exact box. The number lives in
-# LR_VALUE (a plain key, the only one the config is read from); each widget only
-# *reports* the user's moves, and follows the other by being drawn anew under a fresh
-# key with the new value, never by a write to its key.
-#
-# Why: Streamlit counts a value written to a widget's key as that widget's previous
-# value (SessionState._compact_state copies it into _old_state) even when the browser
-# never received it, because the run that would have drawn it was interrupted by the
-# next click. The next message then carries the browser's old value, _widget_changed
-# sees old != new and runs on_change with that stale value: the slider's callback
-# overwrote a typed 10 with 0.01 and Start trained with 0.01 (and, during a live run,
-# the fragment reruns then flipped the two widgets every 0.5 s). A widget whose key is
-# never written can only report what the user did; a late report from a widget drawn
-# under an older key is ignored (its callback checks the key it was drawn under).
-LR_VALUE = key("lr_value")
-_BOX_GEN, _SLIDER_GEN = key("lr_box_gen"), key("lr_slider_gen")
-
-
-def lr_box_key() -> str:
-    """The key of the exact learning-rate box as drawn now: ``cfg_lr`` until the slider
-    is first moved, and again after a change from elsewhere."""
-    gen = st.session_state.get(_BOX_GEN, 0)
-    return key("lr") if gen == 0 else f"lr_box_{gen}"
-
-
-def _slider_key() -> str:
-    return f"lr_slider_{st.session_state.get(_SLIDER_GEN, 0)}"
-
-
-def _lr_from_slider(drawn_as: str) -> None:
-    if drawn_as != _slider_key():
-        return                                   # a slider drawn before: not the user's
-    st.session_state[LR_VALUE] = st.session_state[drawn_as]
-    st.session_state[_BOX_GEN] = st.session_state.get(_BOX_GEN, 0) + 1
-
-
-def _lr_from_box(drawn_as: str) -> None:
-    if drawn_as != lr_box_key():
-        return
-    st.session_state[LR_VALUE] = st.session_state[drawn_as]
-    st.session_state[_SLIDER_GEN] = st.session_state.get(_SLIDER_GEN, 0) + 1
-
-
-def _set_lr_from_elsewhere(lr) -> None:
-    """"Use this LR", a preset, a pasted link: the box keeps its usual key ``cfg_lr``
-    (as every other field, it is written before it is drawn) and the slider follows."""
-    st.session_state[LR_VALUE] = lr
-    st.session_state[_BOX_GEN] = 0
-    st.session_state[key("lr")] = lr
-    st.session_state[_SLIDER_GEN] = st.session_state.get(_SLIDER_GEN, 0) + 1
+    set_lr_from_elsewhere(config.lr)
 
 
 def _prepare(config: RunConfig) -> None:
@@ -290,20 +223,7 @@ class _Drawer:
                     help="\n".join(f"- **{OPTIMIZERS[k]}**: {v}"
                                    for k, v in OPTIMIZER_HELP.items()))
         if self.show("lr"):
-            lr = st.session_state.get(LR_VALUE)
-            # A fresh key is a new CSS class: the containers keep the classes stable
-            # (st-key-cfg_lr_slider, st-key-cfg_lr) for styling and browser tests.
-            slider = _slider_key()
-            st.container(key=key("lr_slider")).select_slider(
-                "Learning rate (log scale)", LR_GRID, value=_nearest_grid(lr), key=slider,
-                format_func=lambda v: f"{v:g}", on_change=_lr_from_slider, args=(slider,),
-                disabled=self.locked, help=RunConfig.help("lr"))
-            box = lr_box_key()
-            (st.container(key=key("lr")) if box != key("lr") else st).number_input(
-                "Learning rate (exact)", key=box, format="%g", step=None,
-                **({} if box in st.session_state else {"value": lr}),
-                on_change=_lr_from_box, args=(box,), disabled=self.locked,
-                help="Type any value; the slider above snaps to the nearest mark.")
+            lr_widgets(self.locked)
             self._slot("lr")
         relevant = OPTIMIZER_PARAMS.get(st.session_state[key("optimizer")], ())
         for name in ("momentum", "beta1", "beta2", "alpha", "eps", "rmsprop_momentum",
