@@ -49,6 +49,7 @@ class Snapshot:
     pace: float | None = None       # steps/s cap the run trains at (None = full speed)
     label: str = ""                 # what legends call it ("Adam lr=0.01 batch=32", "Zeros")
     group_id: str | None = None     # the comparison it belongs to, if any
+    health: Any = None              # training.health.Health at the last record (immutable)
 
     @property
     def progress(self) -> float:
