@@ -34,15 +34,17 @@ def test_a_wide_layer_shows_its_first_units_and_plus_n_more():
     spec = wire(network_figure(columns(40), [np.ones((40, 2)), np.ones((2, 40))]))
     notes = [a["text"] for a in spec["layout"]["annotations"]]
     assert "+33 more" in notes
-    assert len(spec["layout"]["shapes"]) == 2 + 7 + 2
+    [frames] = [t for t in spec["data"] if t["name"] == "unit frame"]
+    assert len(frames["x"]) == 6 * (2 + 7 + 2)            # 5 corners and a gap per node
 
 
 def test_a_marked_unit_gets_a_red_frame_and_a_legend_entry():
     spec = wire(network_figure(columns(3, marked=(False, True, False)),
                                [np.ones((3, 2)), np.ones((2, 3))]))
-    widths = [s["line"]["width"] for s in spec["layout"]["shapes"]]
-    assert widths.count(4) == 1
-    assert any("saturated or dead" in (t.get("name") or "") for t in spec["data"])
+    [red] = [t for t in spec["data"] if "saturated or dead" in (t.get("name") or "")]
+    assert len(red["x"]) == 6 and red["line"]["width"] == 4 and red["showlegend"]
+    [units] = [t for t in spec["data"] if t["name"] == "unit"]
+    assert "hidden 1 (tanh): unit 2" in units["text"][3]
 
 
 def test_map_image_runs_orange_through_white_to_blue():

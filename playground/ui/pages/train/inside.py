@@ -44,9 +44,10 @@ def inside_panel(run_id: str) -> None:
         task = reg.task(run_id)
         if task is None:
             return
-        unit = _unit_picker(s, task)
-        figs = _figures(s, task, unit)
         left, right = st.columns([1.4, 1])
+        with right:
+            unit = _unit_picker(s, task)
+        figs = _figures(s, task, unit)
         with left:
             chart(figs["network"], "chart_network")
         with right:
