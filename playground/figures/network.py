@@ -192,7 +192,8 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 def update_ratio_figure(steps: np.ndarray, update_data: np.ndarray, matrices: tuple[str, ...],
                         color: str, title: str = "Update size per weight matrix",
-                        height: int = 420, show_band_legend: bool = True) -> go.Figure:
+                        height: int = 420, show_band_legend: bool = True,
+                        y_range: tuple[float, float] | None = None) -> go.Figure:
     """log10(std(Δw)/std(w)) over steps, one line per weight matrix (the run's colour,
     one dash per matrix), with the −3 guide band: far below crawls, far above thrashes."""
     fig = go.Figure()
@@ -212,8 +213,16 @@ def update_ratio_figure(steps: np.ndarray, update_data: np.ndarray, matrices: tu
             marker=dict(size=5, color=color),
             hovertemplate=f"{name}<br>step %{{x:,}}<br>log10 update:data %{{y:.2f}}"
                           "<extra></extra>"))
+    axis = {"yaxis": dict(range=list(y_range))} if y_range else {}
     return style(fig, title, "step", "log10(std Δw / std w)", height, hovermode="closest",
-                 template=LEAN)
+                 template=LEAN, **axis)
+
+
+def shared_range(series: list[np.ndarray]) -> tuple[float, float]:
+    """One y range for update-ratio charts drawn side by side (the guide band always in)."""
+    values = np.concatenate([s[np.isfinite(s)].ravel() for s in series] + [np.array(
+        [GUIDE - GUIDE_BAND, GUIDE + GUIDE_BAND])])
+    return float(values.min()) - 0.3, float(values.max()) + 0.3
 
 
 def activation_histogram_figure(layers, grads: bool = False, height: int = 420,
