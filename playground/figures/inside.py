@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
+from playground.models.features import FEATURES, chosen
 from playground.training.health import activation_layers
 from playground.training.neurons import input_maps, signed_scale, unit_maps
 from playground.training.predict import plane_bounds, replica
@@ -16,9 +18,10 @@ from .network import (activation_histogram_figure, blocks_figure, mlp_diagram,
 ENLARGED = 60           # grid points per side of the enlarged unit map
 
 
-def input_names(task) -> list[str]:
+def input_names(task, config=None) -> list[str]:
     if task.kind == "points2d":
-        return ["x₁", "x₂"]
+        features = chosen(config) if config is not None else None
+        return [FEATURES[n][0] for n in features] if features else ["x₁", "x₂"]
     if task.kind == "image":
         return [f"pixel {i + 1}" for i in range(task.n_features)]
     names = task.extra.get("feature_names") if isinstance(task.extra, dict) else None
@@ -36,8 +39,11 @@ def network_view(config, task, weights: dict, health, step: int):
     if task.kind == "points2d":
         bounds = plane_bounds(task.train.x.numpy())
         maps = [signed_scale(k, m) for k, m in zip(kinds, unit_maps(model, bounds))]
-        inputs = signed_scale("linear", input_maps(bounds))
-    columns, matrices = mlp_diagram(weights, input_names(task), task.class_names, kinds,
+        features = chosen(config)
+        # each input on its own scale (X₁² is never negative; sin X₁ stays small)
+        inputs = np.stack([signed_scale("linear", m) for m in input_maps(
+            bounds, features=features)])
+    columns, matrices = mlp_diagram(weights, input_names(task, config), task.class_names, kinds,
                                     health, maps, inputs)
     return network_figure(columns, matrices, title)
 

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.models.features import FeatureMap
 from playground.training.health import activation_layers
 
 THUMBNAIL = 12          # grid points per side of a unit's map (TF Playground: 10)
@@ -38,12 +39,18 @@ def unit_maps(model: nn.Module, bounds: tuple[float, float, float, float],
             for a in outputs]
 
 
-def input_maps(bounds: tuple[float, float, float, float],
-               resolution: int = THUMBNAIL) -> np.ndarray:
-    """The inputs x₁ and x₂ themselves as maps [2, ny, nx] (the network's first column)."""
+def input_maps(bounds: tuple[float, float, float, float], resolution: int = THUMBNAIL,
+               features: tuple[str, ...] | None = None) -> np.ndarray:
+    """The network's inputs as maps [inputs, ny, nx] (its first column): x₁ and x₂, or
+    the chosen input features of each grid point."""
     x0, x1, y0, y1 = bounds
-    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    return np.stack([gx, gy])
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution, dtype=np.float32),
+                         np.linspace(y0, y1, resolution, dtype=np.float32))
+    if not features:
+        return np.stack([gx, gy])
+    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], 1))
+    values = FeatureMap(features)(pts).numpy()                        # [ny·nx, k]
+    return values.T.reshape(len(features), resolution, resolution)
 
 
 def signed_scale(kind: str, maps: np.ndarray) -> np.ndarray:
