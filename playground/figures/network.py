@@ -247,8 +247,7 @@ def activation_histogram_figure(layers, grads: bool = False, height: int = 420,
     what = "gradient at layer output ∂L/∂a" if grads else "activation a"
     return style(fig, title or ("Gradient histogram" if grads else "Activation histogram"),
                  what, "share of values (%)", height, hovermode="closest", template=LEAN,
-                 legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
-                 margin=dict(b=130))
+                 margin=dict(t=120))
 
 
 # ------------------------------------------------------------------ from a snapshot

@@ -99,7 +99,13 @@ class LayerHealth:
         return histogram(self.values, *RANGES.get(self.kind, (None, None)))
 
     def grad_histogram(self) -> tuple[np.ndarray, np.ndarray]:
-        return histogram(self.grads)
+        """Over ±(the 99th percentile of |gradient|): a few large values would otherwise
+        squeeze every other one into the middle bin."""
+        finite = np.abs(self.grads[np.isfinite(self.grads)])
+        top = float(np.percentile(finite, 99)) if finite.size else 0.0
+        if top <= 0:
+            return histogram(self.grads)
+        return histogram(np.clip(self.grads, -top, top), -top, top)
 
 
 @dataclass(frozen=True)
