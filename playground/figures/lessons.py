@@ -137,8 +137,22 @@ def batch_budget_figures(series: dict) -> list[go.Figure]:
 
 
 def lr_range_figures(series: dict) -> list[go.Figure]:
-    return [_lines({k: (v["step"], v["val_loss"]) for k, v in series.items()},
-                   "Three learning rates, same start", "step", "validation loss (nats)")]
+    figures = [_lines({k: (v["step"], v["val_loss"]) for k, v in series.items()},
+                      "Three learning rates, same start", "step", "validation loss (nats)")]
+    if all("update_ratio" in v for v in series.values()):
+        from .network import GUIDE, GUIDE_BAND
+
+        sizes = _lines({k: (v["update_step"], v["update_ratio"]) for k, v in series.items()},
+                       "Update size per step", "step", "log10(std Δw / std w)")
+        steps = [s for v in series.values() for s in v["update_step"]] or [0, 1]
+        lo, hi = min(steps), max(steps)
+        sizes.add_trace(go.Scatter(
+            x=[lo, hi, hi, lo, lo], y=[GUIDE - GUIDE_BAND] * 2 + [GUIDE + GUIDE_BAND] * 2
+            + [GUIDE - GUIDE_BAND], fill="toself", mode="lines", line=dict(width=0),
+            fillcolor="rgba(0,158,115,0.15)", name="guide: about −3 (10⁻³)",
+            hovertemplate="usual guide: updates about 1/1000 of the weights<extra></extra>"))
+        figures.append(sizes)
+    return figures
 
 
 def sgd_vs_adam_figures(series: dict) -> list[go.Figure]:

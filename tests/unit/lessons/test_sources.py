@@ -176,3 +176,14 @@ def test_adam_with_the_chapters_betas_beats_sgd_and_tuning_sgd_narrows_the_gap()
     assert n["adam_steps_to_target"] < n["sgd_steps_to_target"]
     assert n["tuned_sgd_steps_to_target"] < n["sgd_steps_to_target"]
     assert all(f.observed for f in found)
+
+
+def test_the_update_size_rises_with_the_learning_rate():
+    ev, _ = sources("lr_range")
+    n = ev.numbers
+    assert n["update_ratio_too_small"] < n["update_ratio_about_right"] < \
+        n["update_ratio_too_large"]
+    extra = [f for f in ev.findings if f.title == "The update size tells the three apart"]
+    assert extra and extra[0].observed and "log10(std Δw / std w)" in extra[0].text
+    series = next(iter(ev.series.values()))
+    assert len(series["update_step"]) == len(series["update_ratio"]) > 10
