@@ -155,6 +155,29 @@ def lr_range_figures(series: dict) -> list[go.Figure]:
     return figures
 
 
+INIT_HEALTH_COLORS = {"Xavier uniform": run_color(2), "N(0, 1)": run_color(3),
+                      "Zeros": run_color(7)}
+
+
+def init_health_figures(series: dict) -> list[go.Figure]:
+    """Per hidden layer and init: activation std, then the saturated share (tanh)."""
+    out = []
+    for what, title, y_title, scale in (
+            ("std", "Activation spread per layer at initialization", "activation std", 1),
+            ("saturated", "Saturated tanh units per layer (|a| > 0.97)",
+             "saturated values (%)", 100)):
+        fig = go.Figure()
+        for name, rows in series.items():
+            values = [v * scale for v in rows[what]]
+            fig.add_trace(go.Bar(x=rows["layer"], y=values, name=name,
+                                 marker_color=INIT_HEALTH_COLORS.get(name),
+                                 hovertemplate=f"{name}<br>%{{x}}: %{{y:.3g}}<extra></extra>"))
+        style(fig, title, "hidden layer (input → output)", y_title)
+        fig.update_layout(barmode="group", hovermode="closest")
+        out.append(fig)
+    return out
+
+
 def sgd_vs_adam_figures(series: dict) -> list[go.Figure]:
     labels = {"sgd": "SGD", "adam": "Adam", "sgd_tuned": "SGD, tuned rate"}
     runs = {k: v for k, v in series.items() if k != "target"}
@@ -183,6 +206,7 @@ FIGURES = {
     "minibatch_vs_full": minibatch_figures,
     "batch_budget": batch_budget_figures,
     "lr_range": lr_range_figures,
+    "init_health": init_health_figures,
     "sgd_vs_adam": sgd_vs_adam_figures,
 }
 

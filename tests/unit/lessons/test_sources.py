@@ -187,3 +187,15 @@ def test_the_update_size_rises_with_the_learning_rate():
     assert extra and extra[0].observed and "log10(std Δw / std w)" in extra[0].text
     series = next(iter(ev.series.values()))
     assert len(series["update_step"]) == len(series["update_ratio"]) > 10
+
+
+def test_xavier_keeps_each_layer_alive_and_n01_saturates_every_tanh_layer():
+    from playground.lessons import init_health
+
+    ev, found = sources("init_health")
+    stds = ev.series["Xavier uniform"]["std"]
+    assert all(0.5 * stds[0] <= s <= 2 * stds[0] for s in stds), stds
+    assert min(ev.series["N(0, 1)"]["saturated"]) > 0.5
+    assert ev.series["Zeros"]["std"] == [0.0] * init_health.BASE.hidden_layers
+    assert all(f.observed for f in found) and len(found) == 2
+    assert "layer 4" in found[1].text
