@@ -26,8 +26,11 @@ def evidence(progress=None, source=None) -> Evidence:
                            after_step=recorder.after_step)
         health = recorder.latest
         # one number per record: the mean over the weight matrices of log10(std Δw / std w)
-        ratio = (np.nanmean(health.update_data, 1) if health is not None and
-                 np.isfinite(health.update_data).any() else np.array([]))
+        data = health.update_data if health is not None else np.zeros((0, 1))
+        finite = np.isfinite(data)
+        counts = finite.sum(1)
+        ratio = np.where(counts > 0, np.where(finite, data, 0.0).sum(1) / np.maximum(counts, 1),
+                         np.nan)
         updates[name] = ((health.steps.tolist() if health is not None else []), ratio)
     start = runs["about right"]["eval_loss"][0]
     end = {k: final(v["eval_loss"]) for k, v in runs.items()}
