@@ -9,7 +9,7 @@ from playground.figures.network import shared_range, update_ratio_figure
 from playground.runs.snapshot import GroupSnapshot
 from playground.ui.widgets.charts import chart
 
-PER_ROW = 3
+PER_ROW = 3            # charts per row; two when there are at most four runs (wider legends)
 
 
 def update_sizes(group: GroupSnapshot, colors: list[str]) -> None:
@@ -22,9 +22,10 @@ def update_sizes(group: GroupSnapshot, colors: list[str]) -> None:
                       f"{runs[0][1].health.every} steps; the shaded band is the usual guide "
                       "near −3 (updates about 1/1000 of the weights).")
     y_range = shared_range([s.health.update_data for _, s, _ in runs])
-    for start in range(0, len(runs), PER_ROW):
-        cols = st.columns(PER_ROW)
-        for col, (label, s, color) in zip(cols, runs[start:start + PER_ROW]):
+    per_row = 2 if len(runs) <= 4 else PER_ROW
+    for start in range(0, len(runs), per_row):
+        cols = st.columns(per_row)
+        for col, (label, s, color) in zip(cols, runs[start:start + per_row]):
             with col:
                 h = s.health
                 chart(update_ratio_figure(h.steps, h.update_data, h.matrices, color, label,
