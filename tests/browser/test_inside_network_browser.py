@@ -3,6 +3,7 @@ watch the diagram, its neuron maps and the update-ratio chart grow."""
 import time
 
 from tests.browser.conftest import choose, wait_idle
+from tests.browser.journey import go
 
 PANEL_JS = """() => {
   const plot = (key) => document.querySelector(`.st-key-${key} .js-plotly-plot`);
@@ -39,3 +40,15 @@ def test_a_spiral_run_shows_its_network_neuron_maps_and_update_sizes(app_url, pa
     assert later["points"] > first["points"] and later["step"] > first["step"], (first, later)
     page.locator(".st-key-chart_network").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "inside-network.png"), full_page=True)
+    page.locator(".st-key-btn_stop button").first.click()    # leave the next test the cores
+    page.get_by_text("Stopped at step").first.wait_for(timeout=30_000)
+    # the input features toggled on Train stay chosen on another page (and back)
+    page.locator(".st-key-cfg_features_pick").get_by_text("X₁²", exact=True).first.click()
+    wait_idle(page)
+    for key in ("compare", "train"):
+        go(page, key)
+        time.sleep(0.5)
+        wait_idle(page)
+        assert page.get_by_text("choose at least one input feature").count() == 0
+        assert "features=x1%2Cx2%2Cx1sq" in page.url or "features=x1,x2,x1sq" in page.url, \
+            page.url

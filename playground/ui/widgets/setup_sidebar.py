@@ -213,7 +213,7 @@ class _Drawer:
 
         st.pills(label("features"), list(FEATURES), selection_mode="multi", key=pick,
                  format_func=lambda n: FEATURES[n][0], on_change=chosen,
-                 disabled=self.locked,
+                 disabled=self.locked, persist_state=PERSIST,
                  help=RunConfig.help("features") + "\n\n" + "\n".join(
                      f"- **{FEATURES[n][0]}**: {FEATURE_HELP[n]}" for n in FEATURES))
         self._slot("features")
