@@ -12,6 +12,7 @@ import textwrap
 from playground.data import toy2d
 from playground.data.alphabet import N_SYMBOLS
 from playground.data.text import AG_NEWS_CLASSES
+from playground.models.features import FEATURES, chosen
 from playground.models.init import UNIFORM_RANGE
 
 from .sections import Section, fill, literal
@@ -50,8 +51,9 @@ def n_classes(config) -> int:
     return {"digits": 10, "news": len(AG_NEWS_CLASSES)}.get(kind, N_SYMBOLS)
 
 
-def mlp_class(config, n_in: int, n_out: int, doc: str) -> str:
-    rows, width_in = [], n_in
+def mlp_class(config, n_in: int, n_out: int, doc: str,
+              features: tuple[str, ...] | None = None) -> str:
+    rows, width_in = [], len(features) if features else n_in
     act = ACTIVATIONS[config.activation]
     for _ in range(config.hidden_layers):
         drop = f", nn.Dropout({literal(config.dropout)})" if config.dropout > 0 else ""
@@ -59,6 +61,27 @@ def mlp_class(config, n_in: int, n_out: int, doc: str) -> str:
         width_in = config.width
     rows.append(f"nn.Linear({width_in}, {n_out}),")
     layers = "\n".join(rows)
+    if features:
+        exprs = ", ".join(FEATURES[n][2] for n in features)
+        labels = ", ".join(FEATURES[n][0] for n in features)
+        forward = fill('''
+            def forward(self, x):        # x: [batch, 2] points
+                x = torch.stack([$EXPRS], 1)   # $LABELS: [batch, $K]
+                return self.net(x)       # [batch, $N_OUT] logits
+            ''', EXPRS=exprs, LABELS=labels, K=len(features), N_OUT=n_out)
+        return fill('''
+            class MLP(nn.Module):
+                """$DOC"""
+
+                def __init__(self):
+                    super().__init__()
+                    self.net = nn.Sequential(
+                        $LAYERS
+                    )
+
+                $FORWARD
+            ''', DOC=textwrap.fill(doc, 80).replace("\n", "\n    "), LAYERS=layers,
+            FORWARD=forward)
     return fill('''
         class MLP(nn.Module):
             """$DOC"""
@@ -116,8 +139,11 @@ def model_classes(config, kind: str) -> tuple[str, str]:
                     return self.mlp(self.embedding(window).flatten(1))   # [batch, $SYMBOLS]
             ''', SYMBOLS=N_SYMBOLS), "model = WindowMLP()"
     n_in = 64 if kind == "image" else 2
-    doc = f"{_sizes(config, n_in, out)} (no softmax: the loss applies it)."
-    return mlp_class(config, n_in, out, doc), "model = MLP()"
+    features = chosen(config) if kind == "points2d" else None
+    doc = f"{_sizes(config, len(features) if features else n_in, out)} (no softmax: the "
+    doc += "loss applies it)." + (f" Inputs: {', '.join(FEATURES[n][0] for n in features)}, "
+                                  "computed from each point." if features else "")
+    return mlp_class(config, n_in, out, doc, features), "model = MLP()"
 
 
 def model_section(config, kind: str) -> Section:

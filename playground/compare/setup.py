@@ -229,7 +229,8 @@ def fairness_plan(configs: list[RunConfig]) -> list[tuple[bool, str]]:
             else "Runs use different data splits.")]
     arch = _groups(configs, lambda c: (c.dataset, c.hidden_layers, c.width, c.activation,
                                        c.embed_dim, c.context, c.init, c.seed,
-                                       c.init_std if c.init == "normal" else None))
+                                       c.init_std if c.init == "normal" else None,
+                                       c.features))
     out.append((len(arch) == 1, _sentence(arch, n, "identical initial weights",
                                           "architecture/init")))
     batches = _groups(configs, lambda c: (c.batch_size, c.seed))

@@ -66,6 +66,12 @@ def validate(config) -> list[ConfigError]:
     fr_ok = number("val_fraction", 0.05, 0.5) & number("test_fraction", 0.0, 0.5)
     if fr_ok and config.val_fraction + config.test_fraction > 0.8:
         bad("test_fraction", "validation + test fractions leave less than 20% to train on")
+    from playground.models.features import problems as feature_problems
+
+    if not isinstance(config.features, str):
+        bad("features", f"must be text such as 'x1,x2', got {config.features!r}")
+    elif (why := feature_problems(config.features)) is not None:
+        bad("features", why)
     integer("hidden_layers", 0, 8)
     integer("width", 1, 1024)
     choice("activation", ACTIVATIONS)

@@ -36,6 +36,10 @@ class RunConfig:
         "Share of the data held out to measure generalization while training."))
     test_fraction: float = field(default=0.1, metadata=_help(
         "Share held out until the end; never used for any decision during training."))
+    features: str = field(default="x1,x2", metadata=_help(
+        "Inputs the 2D network sees, computed from each point (X₁, X₂, X₁², X₂², X₁X₂, "
+        "sin X₁, sin X₂; comma separated in a link): with X₁² and X₂² a circle needs no "
+        "hidden layer at all."))
     # --- model ------------------------------------------------------------------
     hidden_layers: int = field(default=2, metadata=_help(
         "Number of hidden layers. 0 = a linear classifier (softmax regression)."))

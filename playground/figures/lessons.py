@@ -137,8 +137,45 @@ def batch_budget_figures(series: dict) -> list[go.Figure]:
 
 
 def lr_range_figures(series: dict) -> list[go.Figure]:
-    return [_lines({k: (v["step"], v["val_loss"]) for k, v in series.items()},
-                   "Three learning rates, same start", "step", "validation loss (nats)")]
+    figures = [_lines({k: (v["step"], v["val_loss"]) for k, v in series.items()},
+                      "Three learning rates, same start", "step", "validation loss (nats)")]
+    if all("update_ratio" in v for v in series.values()):
+        from .network import GUIDE, GUIDE_BAND
+
+        sizes = _lines({k: (v["update_step"], v["update_ratio"]) for k, v in series.items()},
+                       "Update size per step", "step", "log10(std Δw / std w)")
+        steps = [s for v in series.values() for s in v["update_step"]] or [0, 1]
+        lo, hi = min(steps), max(steps)
+        sizes.add_trace(go.Scatter(
+            x=[lo, hi, hi, lo, lo], y=[GUIDE - GUIDE_BAND] * 2 + [GUIDE + GUIDE_BAND] * 2
+            + [GUIDE - GUIDE_BAND], fill="toself", mode="lines", line=dict(width=0),
+            fillcolor="rgba(0,158,115,0.15)", name="guide: about −3 (10⁻³)",
+            hovertemplate="usual guide: updates about 1/1000 of the weights<extra></extra>"))
+        figures.append(sizes)
+    return figures
+
+
+INIT_HEALTH_COLORS = {"Xavier uniform": run_color(2), "N(0, 1)": run_color(3),
+                      "Zeros": run_color(7)}
+
+
+def init_health_figures(series: dict) -> list[go.Figure]:
+    """Per hidden layer and init: activation std, then the saturated share (tanh)."""
+    out = []
+    for what, title, y_title, scale in (
+            ("std", "Activation spread per layer at initialization", "activation std", 1),
+            ("saturated", "Saturated tanh units per layer (|a| > 0.97)",
+             "saturated values (%)", 100)):
+        fig = go.Figure()
+        for name, rows in series.items():
+            values = [v * scale for v in rows[what]]
+            fig.add_trace(go.Bar(x=rows["layer"], y=values, name=name,
+                                 marker_color=INIT_HEALTH_COLORS.get(name),
+                                 hovertemplate=f"{name}<br>%{{x}}: %{{y:.3g}}<extra></extra>"))
+        style(fig, title, "hidden layer (input → output)", y_title)
+        fig.update_layout(barmode="group", hovermode="closest")
+        out.append(fig)
+    return out
 
 
 def sgd_vs_adam_figures(series: dict) -> list[go.Figure]:
@@ -169,6 +206,7 @@ FIGURES = {
     "minibatch_vs_full": minibatch_figures,
     "batch_budget": batch_budget_figures,
     "lr_range": lr_range_figures,
+    "init_health": init_health_figures,
     "sgd_vs_adam": sgd_vs_adam_figures,
 }
 

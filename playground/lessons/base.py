@@ -133,13 +133,14 @@ class Span:
 
 
 def train(trainer: Trainer, steps: int, span: Span, every: int = 25,
-          split: str = "val", on_eval: Callable[[Trainer], dict] | None = None
-          ) -> dict[str, list]:
+          split: str = "val", on_eval: Callable[[Trainer], dict] | None = None,
+          after_step: Callable[[int], None] | None = None) -> dict[str, list]:
     """Run ``steps`` optimizer steps, evaluating every ``every`` steps (and at 0 and the end).
 
     Returns lists keyed "step", "examples", "loss" (minibatch), "eval_step",
     "eval_loss", "eval_acc", plus whatever ``on_eval`` adds at each evaluation.
-    Stops early (and says so in "diverged_at") if the loss explodes.
+    Stops early (and says so in "diverged_at") if the loss explodes. ``after_step``
+    hears every finished step's count (layer health records from it).
     """
     out: dict[str, list] = {"step": [], "examples": [], "loss": [], "eval_step": [],
                             "eval_examples": [], "eval_loss": [], "eval_acc": []}
@@ -162,6 +163,8 @@ def train(trainer: Trainer, steps: int, span: Span, every: int = 25,
         if trainer.divergence(r.loss):
             out["diverged_at"] = [r.step]
             break
+        if after_step is not None:
+            after_step(r.step)
         if r.step % every == 0 or i == steps - 1:
             evaluate()
         if i % 50 == 0:

@@ -20,6 +20,7 @@ from playground.runs.errors import describe_error, divergence_hint
 from playground.runs.snapshot import Snapshot, frozen_view
 from playground.runs.status import TERMINAL, Status
 from playground.runs.taps import Taps
+from playground.training.health import HealthRecorder
 from playground.training.history import History
 from playground.training.trainer import DIVERGENCE_FACTOR, Trainer
 from playground.training.trajectory import Trajectory
@@ -66,6 +67,8 @@ class RunRecord:
         self._weights: dict | None = None
         self._weights_step = 0
         self._weights_time = 0.0
+        self._health_recorder: HealthRecorder | None = None
+        self._health = None                # the latest immutable training.health.Health
         self.taps = Taps()                 # the store's sink and the on_end listeners
 
     # ------------------------------------------------------------ listeners
@@ -82,7 +85,9 @@ class RunRecord:
         """The run's trainer is built: record where it starts (step 0)."""
         trajectory = Trajectory(trainer.n_params, trainer.total_steps)
         trajectory.record(0, trainer.flat_params())
+        recorder = HealthRecorder.for_trainer(trainer)
         with self._lock:
+            self._health_recorder = recorder
             self.trainer = trainer
             self.trajectory = trajectory
             self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
@@ -114,6 +119,10 @@ class RunRecord:
             return False
         if r.step % self.config.eval_every == 0 or trainer.finished:
             self.record_eval(busy)
+        health = self._health_recorder.after_step(r.step)
+        if health is not None:
+            with self._lock:
+                self._health = health
         if now - self._rate_mark[0] >= RATE_WINDOW_S:
             self.mark_rate(now)
         if now - self._weights_time >= WEIGHTS_EVERY_S:
@@ -268,7 +277,7 @@ class RunRecord:
                 weights_step=self._weights_step,
                 steps_per_epoch=t.steps_per_epoch if t else 1,
                 batch_size=t.batch_size if t else self.config.batch_size,
-                cpu_s=self._cpu_s, pace=self.pace,
+                cpu_s=self._cpu_s, pace=self.pace, health=self._health,
                 slowed=self.slowed and self.status == Status.RUNNING,
                 queue_wait_s=self.queue_wait_s if self.status == Status.QUEUED else None)
 

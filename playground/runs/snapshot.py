@@ -51,6 +51,7 @@ class Snapshot:
     group_id: str | None = None     # the comparison it belongs to, if any
     slowed: bool = False            # paced, and slowed evenly because the server is busy
     queue_wait_s: float | None = None   # queued: the expected wait (None = cannot tell)
+    health: Any = None              # training.health.Health at the last record (immutable)
 
     @property
     def progress(self) -> float:

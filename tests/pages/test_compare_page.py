@@ -218,3 +218,19 @@ def test_a_reload_reattaches_the_group_from_the_url(clean_streamlit):
     assert fresh.session_state[state.COMPARE_GROUP] == group.group_id
     assert all(m.owner == fresh.session_state[state.SESSION_ID] for m in _group(fresh).members)
     assert len(charts(fresh)) >= 2
+
+
+def test_every_run_shows_its_update_sizes_side_by_side_in_its_colour(clean_streamlit):
+    at = _app(SMALL.replace(length=300)).run()
+    at.button(key="cmp_start").click().run()
+    group = _wait_done(at)
+    at.run()
+    assert not at.exception
+    drawn = charts(at)
+    updates = [drawn[f"cmp_update_{rid}"] for rid in group.run_ids]
+    assert [u["layout"]["title"]["text"] for u in updates] == list(group.labels)
+    # one y scale for all, so the runs compare at a glance
+    assert len({tuple(u["layout"]["yaxis"]["range"]) for u in updates}) == 1
+    colours = [next(t["line"]["color"] for t in u["data"] if t["name"].startswith("W"))
+               for u in updates]
+    assert len(set(colours)) == len(colours)

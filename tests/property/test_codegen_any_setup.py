@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from playground.codegen import build_notebook, build_script, source_for
 from playground.config import ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULERS, RunConfig
 from playground.data import DATASETS
+from playground.models.features import FEATURES, canonical
 
 unit = st.floats(0.0, 0.999, allow_nan=False)
 positive = st.floats(1e-6, 50.0, allow_nan=False)
@@ -28,7 +29,9 @@ setups = st.builds(
     batch_size=st.integers(0, 40), length_unit=st.sampled_from(["steps", "epochs"]),
     length=st.integers(1, 10**7), scheduler=st.sampled_from(sorted(SCHEDULERS)),
     step_size=st.integers(1, 100), gamma=st.floats(1e-3, 1.0), clip=st.floats(0.0, 10.0),
-    seed=st.integers(0, 2**31 - 1), eval_every=st.integers(1, 10**6))
+    seed=st.integers(0, 2**31 - 1), eval_every=st.integers(1, 10**6),
+    features=st.lists(st.sampled_from(list(FEATURES)), min_size=1, max_size=7,
+                      unique=True).map(canonical))
 
 
 def imported_modules(code: str) -> set[str]:

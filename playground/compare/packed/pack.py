@@ -150,8 +150,8 @@ def _mlp_plan(model) -> list | None:
     for anything else."""
     from playground.models.mlp import MLP
 
-    if type(model) is not MLP:
-        return None
+    if type(model) is not MLP or model.features is not None:
+        return None                  # input features: the vmap path runs the model itself
     plan = []
     for i, layer in enumerate(model.net):
         if isinstance(layer, torch.nn.Linear):

@@ -18,12 +18,12 @@ LABELS = {
     "batch_size": "Batch size (0 = full batch)", "length_unit": "Run length in",
     "length": "Length", "scheduler": "LR schedule", "step_size": "Step every (epochs)",
     "gamma": "Decay γ", "clip": "Gradient clipping max norm (0 = off)", "seed": "Seed",
-    "eval_every": "Evaluate every (steps)",
+    "eval_every": "Evaluate every (steps)", "features": "Input features",
 }
 # The sidebar's sections, in order, and the fields each holds.
 SECTIONS = {
     "Data": ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction"),
-    "Model": ("hidden_layers", "width", "activation", "dropout", "init", "init_std",
+    "Model": ("features", "hidden_layers", "width", "activation", "dropout", "init", "init_std",
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",
                   "rmsprop_momentum", "weight_decay", "adamw_decay"),

@@ -16,6 +16,7 @@ import streamlit as st
 from playground.config import (ACTIVATIONS, INITS, LENGTH_UNITS, OPTIMIZER_PARAMS,
                                OPTIMIZERS, SCHEDULERS, ConfigError, RunConfig)
 from playground.data import DATASETS
+from playground.models.features import FEATURE_HELP, FEATURES, PLAIN, canonical, parse
 from playground.ui import runtime, state
 from playground.ui.widgets.boxes import INT_FORMAT, as_box_value
 from playground.ui.widgets.lr_control import LR_VALUE, key, lr_widgets, set_lr_from_elsewhere
@@ -179,6 +180,26 @@ class _Drawer:
                       disabled=self.locked, help=RunConfig.help(name), **kw)
             self._slot(name)
 
+    def features(self) -> None:
+        """Toggles for the 2D inputs; the config holds them as text (``x1,x2sq``), kept
+        in the field's own key, which the pills mirror."""
+        if not self.show("features"):
+            return
+        pick = key("features_pick")
+        held = canonical(parse(st.session_state.get(key("features"), ",".join(PLAIN))))
+        if canonical(st.session_state.get(pick) or ()) != held:
+            st.session_state[pick] = list(parse(held))   # set elsewhere (a link, a reset)
+
+        def chosen() -> None:
+            st.session_state[key("features")] = canonical(st.session_state.get(pick) or ())
+
+        st.pills(label("features"), list(FEATURES), selection_mode="multi", key=pick,
+                 format_func=lambda n: FEATURES[n][0], on_change=chosen,
+                 disabled=self.locked, persist_state=PERSIST,
+                 help=RunConfig.help("features") + "\n\n" + "\n".join(
+                     f"- **{FEATURES[n][0]}**: {FEATURE_HELP[n]}" for n in FEATURES))
+        self._slot("features")
+
     # ---------------------------------------------------------------- sections
     def data_section(self) -> None:
         if self.show("dataset"):
@@ -204,6 +225,8 @@ class _Drawer:
             st.caption("Text model: token embeddings averaged (EmbeddingBag) → linear → "
                        "topics. Only the embedding size applies.")
         else:
+            if kind == "points2d":
+                self.features()
             self.number("hidden_layers", step=1)
             self.number("width", step=4)
             self.select("activation", ACTIVATIONS)

@@ -45,6 +45,11 @@ CASES = {
         dataset="gauss", classes=4, optimizer="rmsprop", rmsprop_momentum=0.5, lr=0.003,
         scheduler="onecycle", length=120, init="normal", init_std=0.5, activation="gelu",
         weight_decay=0.001),
+    "circle, input features X₁², X₂², X₁X₂, sin X₁, no hidden layer": RunConfig(
+        dataset="circle", features="x1sq,x2sq,x1x2,sinx1", hidden_layers=0, optimizer="sgd",
+        lr=0.5),
+    "spiral, all seven input features, tanh": RunConfig(
+        features="x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2", width=8),
     "spiral, Adagrad, linear model, zeros": RunConfig(
         dataset="spiral", optimizer="adagrad", lr=0.1, hidden_layers=0, init="zeros",
         seed=11, test_fraction=0.0),

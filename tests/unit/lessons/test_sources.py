@@ -176,3 +176,26 @@ def test_adam_with_the_chapters_betas_beats_sgd_and_tuning_sgd_narrows_the_gap()
     assert n["adam_steps_to_target"] < n["sgd_steps_to_target"]
     assert n["tuned_sgd_steps_to_target"] < n["sgd_steps_to_target"]
     assert all(f.observed for f in found)
+
+
+def test_the_update_size_rises_with_the_learning_rate():
+    ev, _ = sources("lr_range")
+    n = ev.numbers
+    assert n["update_ratio_too_small"] < n["update_ratio_about_right"] < \
+        n["update_ratio_too_large"]
+    extra = [f for f in ev.findings if f.title == "The update size tells the three apart"]
+    assert extra and extra[0].observed and "log10(std Δw / std w)" in extra[0].text
+    series = next(iter(ev.series.values()))
+    assert len(series["update_step"]) == len(series["update_ratio"]) > 10
+
+
+def test_xavier_keeps_each_layer_alive_and_n01_saturates_every_tanh_layer():
+    from playground.lessons import init_health
+
+    ev, found = sources("init_health")
+    stds = ev.series["Xavier uniform"]["std"]
+    assert all(0.5 * stds[0] <= s <= 2 * stds[0] for s in stds), stds
+    assert min(ev.series["N(0, 1)"]["saturated"]) > 0.5
+    assert ev.series["Zeros"]["std"] == [0.0] * init_health.BASE.hidden_layers
+    assert all(f.observed for f in found) and len(found) == 2
+    assert "layer 4" in found[1].text

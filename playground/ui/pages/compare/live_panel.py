@@ -14,6 +14,7 @@ from playground.runs.status import Status
 from playground.ui import runtime
 from playground.ui.pages.compare.reference import with_reference
 from playground.ui.pages.compare.results import fairness, summary, surface_button
+from playground.ui.pages.compare.update_sizes import update_sizes
 from playground.ui.widgets import live
 from playground.ui.widgets.charts import chart
 from playground.ui.widgets.safe import html_escape
@@ -46,6 +47,7 @@ def panel(group_id: str) -> None:
                   "cmp_loss_chart")
         with right:
             chart(figs.accuracy_figure(members, x=x), "cmp_acc_chart")
+        update_sizes(group, colors)
         fairness(group)
         summary(reg, group)
         surface_button(group)

@@ -14,6 +14,7 @@ from playground.ui.pages.train.buttons import run_buttons
 from playground.ui.pages.train.code import code
 from playground.ui.pages.train.downloads import downloads
 from playground.ui.pages.train.ghost import ghost_picker
+from playground.ui.pages.train.inside import inside_panel
 from playground.ui.pages.train.live_panel import live_panel
 from playground.ui.pages.train.maths import maths
 from playground.ui.pages.train.preview import preview
@@ -49,6 +50,7 @@ def render() -> None:
         preview(config, errors)
     else:
         live_panel(snap)
+        inside_panel(run_id)
     maths(config)
     code(config)
     if snap is not None:
