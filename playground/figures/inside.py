@@ -12,8 +12,8 @@ from playground.training.health import activation_layers
 from playground.training.neurons import input_maps, signed_scale, unit_maps
 from playground.training.predict import plane_bounds, replica
 
-from .network import (activation_histogram_figure, blocks_figure, mlp_diagram,
-                      network_figure, unit_map_figure, update_ratio_figure)
+from .layer_health import activation_histogram_figure, update_ratio_figure
+from .network import blocks_figure, mlp_diagram, network_figure, unit_map_figure
 
 ENLARGED = 60           # grid points per side of the enlarged unit map
 

@@ -140,7 +140,7 @@ def lr_range_figures(series: dict) -> list[go.Figure]:
     figures = [_lines({k: (v["step"], v["val_loss"]) for k, v in series.items()},
                       "Three learning rates, same start", "step", "validation loss (nats)")]
     if all("update_ratio" in v for v in series.values()):
-        from .network import GUIDE, GUIDE_BAND
+        from .layer_health import GUIDE, GUIDE_BAND
 
         sizes = _lines({k: (v["update_step"], v["update_ratio"]) for k, v in series.items()},
                        "Update size per step", "step", "log10(std Δw / std w)")

@@ -17,7 +17,8 @@ import streamlit as st
 import playground.ui.pages  # noqa: F401  (each page registers itself with nav)
 from playground.ui import nav, runtime, state
 from playground.ui.widgets import setup_link, store_health
-from playground.ui.widgets.setup_sidebar import config_sidebar, setup_summary
+from playground.ui.widgets.setup_sidebar import config_sidebar
+from playground.ui.widgets.setup_summary import setup_summary
 
 
 # Streamlit's main area starts 6rem below the navigation; on a 1440×1000 projector that

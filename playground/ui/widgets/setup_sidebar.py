@@ -287,16 +287,3 @@ def _show_errors(errors: list[ConfigError], slots: dict, sb) -> None:
             slot.error(md_escape(err.reason), icon=":material/error:")
         else:   # a hidden or dataset-irrelevant field: still say it
             sb.error(f"**{md_escape(label(err.field))}**: {md_escape(err.reason)}")
-
-
-def setup_summary() -> None:
-    """The shared setup in one line, for pages that do not edit it (Loss surface,
-    Lessons, Server): the sidebar is never an empty grey panel, and the user sees what
-    Train, LR sweep and Compare will use."""
-    config = runtime.get_config()
-    spec = DATASETS.get(config.dataset)
-    sb = st.sidebar
-    sb.header("Setup")
-    sb.markdown(f"**{md_escape(spec.label if spec else config.dataset)}** · "
-                f"{md_escape(config.short_label())}")
-    sb.caption("Used by Train, LR sweep and Compare; edit it there.")

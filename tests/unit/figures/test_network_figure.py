@@ -1,8 +1,8 @@
 """The network diagram and the layer health charts, as figures."""
 import numpy as np
 
-from playground.figures.network import (NEGATIVE, POSITIVE, Column, map_image,
-                                        network_figure, update_ratio_figure)
+from playground.figures.layer_health import update_ratio_figure
+from playground.figures.network import NEGATIVE, POSITIVE, Column, map_image, network_figure
 from tests.projector import problems, wire
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.figures.network import shared_range, update_ratio_figure
+from playground.figures.layer_health import shared_range, update_ratio_figure
 from playground.runs.snapshot import GroupSnapshot
 from playground.ui.widgets.charts import chart
 
