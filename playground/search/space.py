@@ -121,9 +121,12 @@ class FieldRange:
             values = np.unique(np.round(np.linspace(lo, hi, min(points, hi - lo + 1))))
             return [int(v) for v in values]
         if self.log:
-            return [float(v) for v in np.logspace(math.log10(self.low), math.log10(self.high),
-                                                  points)]
-        return [float(v) for v in np.linspace(self.low, self.high, points)]
+            values = [float(v) for v in np.logspace(math.log10(self.low),
+                                                    math.log10(self.high), points)]
+        else:
+            values = [float(v) for v in np.linspace(self.low, self.high, points)]
+        values[0], values[-1] = float(self.low), float(self.high)   # the ends as typed
+        return values
 
     def ends(self) -> list:
         """Values whose config must be valid: the ends of a range, every choice."""

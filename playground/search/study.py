@@ -73,8 +73,15 @@ class LiveSearch:
 def make_sampler(settings: SearchSettings):
     import optuna
 
+    class AskTellGrid(optuna.samplers.GridSampler):
+        """Optuna's grid, without its ``study.stop()`` once the grid is used up: that
+        call only works inside ``study.optimize``; this loop stops at the grid's size."""
+
+        def after_trial(self, study, trial, state, values) -> None:
+            pass
+
     if settings.sampler == "grid":
-        return optuna.samplers.GridSampler(settings.grid(), seed=settings.seed)
+        return AskTellGrid(settings.grid(), seed=settings.seed)
     if settings.sampler == "random":
         return optuna.samplers.RandomSampler(seed=settings.seed)
     return optuna.samplers.TPESampler(seed=settings.seed, constant_liar=True,

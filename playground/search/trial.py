@@ -16,6 +16,7 @@ import time
 
 DIVERGED_LOSS_FACTOR = 100.0   # a diverged trial's loss objective: 100× the chance loss,
                                # the level at which the Trainer itself calls it diverged
+CANCEL_EVERY = 50              # steps between looks at the cancel flag (~10 ms of digits MLP)
 
 
 def worst_value(objective: str, n_classes: int) -> float:
@@ -76,17 +77,17 @@ def run_trial(spec: dict, cancel=None) -> dict:
     for check in checks:
         losses = []
         for trainer in trainers:
-            for _ in range(check - done):
+            for i in range(check - done):
                 v = trainer.step().loss
                 why = trainer.divergence(v)
                 if why:
                     state, message = "diverged", f"diverged at step {trainer.step_count}: {why}"
                     break
                 losses.append(v)
-            if state == "diverged":
-                break
-            if cancel is not None and cancel.is_set():
-                state, message = "cancelled", f"cancelled at step {trainer.step_count}"
+                if i % CANCEL_EVERY == 0 and cancel is not None and cancel.is_set():
+                    state, message = "cancelled", f"cancelled at step {trainer.step_count}"
+                    break
+            if state != "complete":
                 break
         if state != "complete":
             break
