@@ -30,6 +30,7 @@ class InProcess:
     def __init__(self) -> None:
         self._queue: deque = deque()
         self._cancel = threading.Event()
+        self.lease = threading.Lock()   # one search at a time drives it
 
     @property
     def idle(self) -> int:
@@ -62,9 +63,11 @@ class InProcess:
         self._queue.clear()
         return out
 
-    def reset(self) -> None:
+    def start(self) -> float:
+        """Ready for a new search (a cancelled one leaves its flag set)."""
         self._cancel.clear()
         self._queue.clear()
+        return 0.0
 
     def close(self) -> None:
         self._queue.clear()

@@ -63,6 +63,7 @@ class RayBackend:
         self.ray = connect(address, num_cpus)
         self._remote = self.ray.remote(num_cpus=1, max_retries=0)(_ray_trial)
         self._running: dict = {}     # ObjectRef -> key
+        self.lease = threading.Lock()   # one search at a time drives it
 
     @property
     def workers(self) -> int:
