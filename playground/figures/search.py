@@ -97,11 +97,10 @@ def parallel_figure(records, fields, objective_label: str, height: int = 400) ->
             name="trials", dimensions=dims,
             labelfont=dict(size=FONT_SIZE), tickfont=dict(size=FONT_SIZE - 2),
             rangefont=dict(size=FONT_SIZE - 2),
-            line=dict(color=values, colorscale="Viridis", showscale=True,
-                      colorbar=dict(title=dict(text=objective_label),
-                                    tickfont=dict(size=FONT_SIZE - 2)))))
+            # the last axis is the objective: its colour needs no bar of its own
+            line=dict(color=values, colorscale="Viridis", showscale=False)))
     fig = style(fig, None, None, None, height)
-    fig.update_layout(margin=dict(l=80, r=60, t=80, b=40))
+    fig.update_layout(margin=dict(l=90, r=90, t=90, b=40))
     return fig
 
 
@@ -143,7 +142,7 @@ def importance_figure(importances: dict[str, float], labels: dict[str, str],
     fig = go.Figure(go.Bar(x=[v for _, v in items], y=[labels.get(k, k) for k, _ in items],
                            orientation="h", marker=dict(color=run_color(0)),
                            name="importance", hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-    return style(fig, None, "share of the objective's variance explained (fANOVA)", None,
+    return style(fig, None, "share of variance explained (fANOVA)", None,
                  height, hovermode="closest", xaxis=dict(range=[0, 1], tickformat=".0%"),
                  showlegend=False, margin=dict(l=220, r=20, t=30, b=60))
 

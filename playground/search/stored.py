@@ -17,7 +17,8 @@ STATUS = {"complete": "finished", "pruned": "stopped", "diverged": "diverged",
 
 
 def params_text(params: dict) -> str:
-    return ", ".join(f"{k}={format_value(v)}" for k, v in params.items())
+    return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={format_value(v)}"
+                     for k, v in params.items())
 
 
 def trial_run(record, settings: SearchSettings, owner: str, group_id: str) -> NewRun:

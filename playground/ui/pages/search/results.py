@@ -39,24 +39,23 @@ def views(records, settings: SearchSettings, importances: dict | None, live: boo
     chart(trials_figure(records, best, label, settings.objective), "search_trials")
     numeric = [f for f in settings.fields if f.numeric and not (
         f.choices and not all(isinstance(c, (int, float)) for c in f.choices))]
-    c = st.columns(2)
-    with c[0]:
-        st.subheader("Every trial, every field")
-        chart(parallel_figure(records, settings.fields, label), "search_parallel")
-    with c[1]:
-        st.subheader("Two fields, one map")
-        if len(numeric) >= 2:
-            names = [f.name for f in numeric]
-            pair = st.columns(2)
-            x = pair[0].selectbox("Across", names, index=0, key="se_map_x",
-                                  help="The field along the map's horizontal axis.")
-            y = pair[1].selectbox("Up", names, index=1, key="se_map_y",
-                                  help="The field along the map's vertical axis.")
-            by = {f.name: f for f in numeric}
-            chart(map_figure(records, by[x], by[y], label), "search_map")
-        else:
-            st.caption("The map needs two numeric fields in the search (learning rate, "
-                       "batch size, width, dropout …).")
+    st.subheader("Every trial, every field")
+    chart(parallel_figure(records, settings.fields, label), "search_parallel")
+    st.subheader("Two fields, one map")
+    if len(numeric) >= 2:
+        names = {f.name: f.spec.label for f in numeric}
+        pair = st.columns(2)
+        x = pair[0].selectbox("Across", list(names), index=0, key="se_map_x",
+                              format_func=names.get,
+                              help="The field along the map's horizontal axis.")
+        y = pair[1].selectbox("Up", list(names), index=1, key="se_map_y",
+                              format_func=names.get,
+                              help="The field along the map's vertical axis.")
+        by = {f.name: f for f in numeric}
+        chart(map_figure(records, by[x], by[y], label), "search_map")
+    else:
+        st.caption("The map needs two numeric fields in the search (learning rate, "
+                   "batch size, width, dropout …).")
     if live:
         st.caption("Field importance and the best trial's curves appear when the search ends.")
 
