@@ -57,7 +57,7 @@ def run_trial(spec: dict, cancel=None) -> dict:
     from playground.config.choices import MAX_SEED
     from playground.training.trainer import Trainer
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     config, errors = RunConfig.from_dict(spec["config"])
     if errors or config.validate():
         raise ValueError("; ".join(str(e) for e in (errors or config.validate())))
@@ -120,4 +120,5 @@ def run_trial(spec: dict, cancel=None) -> dict:
     return {"state": state, "value": float(value) if value is not None else None,
             "intermediate": intermediate, "curves": curves, "message": message,
             "seconds": time.perf_counter() - t0, "pid": os.getpid(),
+            "cpu_seconds": time.process_time() - cpu0,   # of the whole worker process
             "threads": torch.get_num_threads(), "system_attrs": system_attrs}
