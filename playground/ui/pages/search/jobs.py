@@ -15,6 +15,7 @@ from playground.store.trials import new_id
 from playground.ui import runtime, state
 from playground.ui.pages.search.backend import backend
 from playground.ui.pages.search.results import views
+from playground.ui.pages.sweep.jobs import job_active
 
 POLL_S = 0.7
 
@@ -50,11 +51,6 @@ def start_search(reg: RunRegistry, sid: str, config: RunConfig,
     job_id = reg.start_job(fn, owner=sid, label=label)
     st.session_state[state.SEARCH_JOB] = {"id": job_id, "settings": settings, "config": config,
                                           "live": live, "group": group, "label": label}
-
-
-def job_active(reg: RunRegistry, job_id: str) -> bool:
-    snap = reg.job_snapshot(job_id)
-    return snap is not None and snap.active
 
 
 def _eta(live: LiveSearch) -> str:
