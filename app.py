@@ -8,9 +8,6 @@ import streamlit as st
 
 from playground.ui import shell
 
-# The guard: a search's worker processes start with ``spawn``, which re-runs the main
-# module (this file, under Streamlit) as ``__mp_main__``; they must not draw the app.
-if __name__ == "__main__":
-    st.set_page_config(page_title="Training Playground", page_icon="🧠", layout="wide",
-                       initial_sidebar_state="expanded")
-    shell.main()
+st.set_page_config(page_title="Training Playground", page_icon="🧠", layout="wide",
+                   initial_sidebar_state="expanded")
+shell.main()

@@ -168,7 +168,8 @@ def search_race_figures(series: dict) -> list[go.Figure]:
     labels = {"grid": "grid (3 × 3)", "tpe": "TPE", **{
         k: f"random (sampler seed {k.split('_')[1]})" for k in series if k.startswith("random_")}}
     curves = {k: v["best_val_loss"] for k, v in series.items() if k in labels}
-    return [race_figure(curves, labels, "validation loss (nats)", "final_val_loss")]
+    return [race_figure(curves, labels, "validation loss (nats)", "final_val_loss",
+                        title="Same budget, three samplers: the best setup found so far")]
 
 
 FIGURES = {

@@ -163,7 +163,7 @@ def best_curves_figure(record, height: int = 360) -> go.Figure:
 
 
 def race_figure(curves: dict[str, list], labels: dict[str, str], objective_label: str,
-                objective: str, height: int = 400) -> go.Figure:
+                objective: str, height: int = 400, title: str | None = None) -> go.Figure:
     """Best-so-far against trials for several samplers on the same budget."""
     fig = go.Figure()
     for i, (name, best) in enumerate(curves.items()):
@@ -171,7 +171,7 @@ def race_figure(curves: dict[str, list], labels: dict[str, str], objective_label
         fig.add_trace(go.Scatter(x=[k for k, _ in pts], y=[b for _, b in pts], mode="lines",
                                  line=dict(shape="hv", width=3, color=run_color(i)),
                                  name=labels.get(name, name)))
-    return style(fig, None, "trials spent", f"best {objective_label} so far", height,
+    return style(fig, title, "trials spent", f"best {objective_label} so far", height,
                  yaxis=_objective_axis(objective), hovermode="x unified")
 
 

@@ -14,10 +14,13 @@ outlives the server.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
+import types
 from multiprocessing.connection import wait as wait_any
 
 from playground.search.backends import failed
@@ -55,13 +58,31 @@ def _serve(conn, cancel, parent_pid: int) -> None:
             return
 
 
+_start_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_main():
+    """``spawn`` re-runs the parent's main module in the child (Streamlit's is app.py,
+    AppTest's a generated script): a worker only needs this module, so for the moment
+    of ``Process.start`` the parent shows it an empty ``__main__``."""
+    with _start_lock:
+        saved = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = saved
+
+
 class _Worker:
     def __init__(self, ctx) -> None:
         self.conn, child = ctx.Pipe()
         self.cancel = ctx.Event()
         self.process = ctx.Process(target=_serve, args=(child, self.cancel, os.getpid()),
                                    daemon=True, name="playground-search-worker")
-        self.process.start()
+        with _without_main():
+            self.process.start()
         child.close()
         self.key = None           # the trial it runs, or None when idle
         self.started = 0.0
@@ -106,8 +127,7 @@ class WorkerPool:
                 except (EOFError, OSError) as exc:
                     self.close()
                     raise RuntimeError(
-                        f"a search worker process did not start ({exc}); a script that "
-                        "starts a pool needs an `if __name__ == \"__main__\":` guard") from None
+                        f"a search worker process did not start ({exc})") from None
             seconds = time.perf_counter() - t0
             if fresh:
                 self.cold_start_s = seconds

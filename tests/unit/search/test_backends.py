@@ -91,8 +91,10 @@ def test_cancel_stops_the_trials_and_leaves_no_orphan_process(pool):
     t0 = time.monotonic()
     progress.cancel_requested.set()
     thread.join(30)
-    assert box.get("cancelled") and time.monotonic() - t0 < 10
-    assert children() == before          # the same warm workers, no extra process
+    assert box.get("cancelled") and time.monotonic() - t0 < 20
+    # As many processes as before: the warm workers (or, for one that did not stop
+    # within the grace period, its replacement), nothing extra.
+    assert len(children()) == len(before)
     assert pool.idle == 2
     workers = pool.pids()
     pool.close()
