@@ -142,9 +142,9 @@ def importance_figure(importances: dict[str, float], labels: dict[str, str],
     fig = go.Figure(go.Bar(x=[v for _, v in items], y=[labels.get(k, k) for k, _ in items],
                            orientation="h", marker=dict(color=run_color(0)),
                            name="importance", hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-    return style(fig, None, "share of variance explained (fANOVA)", None,
+    return style(fig, None, "variance explained (fANOVA)", None,
                  height, hovermode="closest", xaxis=dict(range=[0, 1], tickformat=".0%"),
-                 showlegend=False, margin=dict(l=220, r=20, t=30, b=60))
+                 showlegend=False, margin=dict(l=190, r=30, t=30, b=60))
 
 
 def best_curves_figure(record, height: int = 360) -> go.Figure:
