@@ -74,16 +74,13 @@ def main() -> None:
     same = ({(tuple(r.params.items()), round(r.value, 5)) for r in seq_records}
             == {(tuple(r.params.items()), round(r.value, 5)) for r in pool_records})
     per_trial = sum(r.seconds for r in seq_records) / len(seq_records)
-    cpu = [sum(r.seconds if rs is seq_records else r.cpu_seconds for r in rs) / len(rs)
-           for rs in (seq_records, pool_records)]
     print(f"{TRIALS} trials × {STEPS:,} steps, digits MLP 64-64-64-10, one torch thread each")
     print(f"pool cold start ({cores} workers import torch, warm-up trial): {cold:.1f} s; "
           f"first search on the fresh pool {warm_up:.2f} s")
     print(f"sequential in-process {sequential:.2f} s ({per_trial:.3f} s per trial); "
           f"warm pool {parallel:.2f} s (medians of {args.rounds}; pair ratios "
           f"{', '.join(f'{r:.2f}' for r in ratios)}); same objectives: {same}")
-    print(f"CPU per trial: in-process {cpu[0]:.3f} s wall, in a worker {cpu[1]:.3f} s CPU; "
-          f"load average {load:.1f} → {os.getloadavg()[0]:.1f} on {cores} cores (other "
+    print(f"load average {load:.1f} → {os.getloadavg()[0]:.1f} on {cores} cores (other "
           "programs' load stretches wall times)")
     if not args.no_ray:
         try:
