@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 VIEWPORT = {"width": 1440, "height": 1000}
-TITLES = {"train": "Train", "sweep": "LR sweep", "compare": "Compare",
+TITLES = {"train": "Train", "sweep": "LR sweep", "search": "Search", "compare": "Compare",
           "surface": "Loss surface", "lessons": "Lessons", "runs": "Runs", "server": "Server"}
 
 
@@ -193,6 +193,16 @@ def sweep(t: Tour) -> None:
     t.shot("sweep-4-short-runs")
 
 
+def search(t: Tour) -> None:
+    t.go("search")
+    t.shot("search-1-first-visit")
+    t.click("se_run")
+    t.page.locator(".st-key-search_trials .js-plotly-plot").first.wait_for(timeout=120_000)
+    t.shot("search-2-running", full=False)
+    t.settled(".st-key-se_csv", timeout=300_000)
+    t.shot("search-3-done")
+
+
 def compare(t: Tour) -> None:
     t.go("compare")
     t.shot("compare-1-first-visit")
@@ -257,7 +267,7 @@ def _reveal(page, locator) -> None:
     locator.scroll_into_view_if_needed()
 
 
-PAGES = {"train": train, "sweep": sweep, "compare": compare, "surface": surface,
+PAGES = {"train": train, "sweep": sweep, "search": search, "compare": compare, "surface": surface,
          "lessons": lessons, "runs": runs, "server": server}
 
 

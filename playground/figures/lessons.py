@@ -198,6 +198,17 @@ def sgd_vs_adam_figures(series: dict) -> list[go.Figure]:
     return [fig]
 
 
+def search_race_figures(series: dict) -> list[go.Figure]:
+    """Best validation loss so far against trials spent, one line per sampler."""
+    from playground.figures.search import race_figure
+
+    labels = {"grid": "grid (3 × 3)", "tpe": "TPE", **{
+        k: f"random (sampler seed {k.split('_')[1]})" for k in series if k.startswith("random_")}}
+    curves = {k: v["best_val_loss"] for k, v in series.items() if k in labels}
+    return [race_figure(curves, labels, "validation loss (nats)", "final_val_loss",
+                        title="Same budget, three samplers: the best setup found so far")]
+
+
 FIGURES = {
     "news": news_figures,
     "names": names_figures,
@@ -208,6 +219,7 @@ FIGURES = {
     "lr_range": lr_range_figures,
     "init_health": init_health_figures,
     "sgd_vs_adam": sgd_vs_adam_figures,
+    "search_race": search_race_figures,
 }
 
 

@@ -24,6 +24,7 @@ class PageSpec:
 MENU = (
     PageSpec("train", "Train", ":material/model_training:", True),
     PageSpec("sweep", "LR sweep", ":material/ssid_chart:", True),
+    PageSpec("search", "Search", ":material/travel_explore:", True),
     PageSpec("compare", "Compare", ":material/compare_arrows:", True),
     PageSpec("surface", "Loss surface", ":material/landscape:", False),
     PageSpec("lessons", "Lessons", ":material/school:", False),

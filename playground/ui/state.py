@@ -28,6 +28,9 @@ COMPARE_NOTE = "cmp_note"           # str: what a hand-off's runs differ in beyo
 SWEEP_JOB = "sweep_job"             # {"id", "mode", "settings", "config", "label", "live"}
 SWEEP_NOTICE = "sw_notice"          # (level, text) to say once: "Sweep cancelled."
 SWEEP_USED = "sweep_used_lr"        # the "Set learning rate …" note after Use this LR
+SEARCH_JOB = "search_job"           # {"id", "settings", "config", "live", "group"}: running
+SEARCH_RESULT = "search_result"     # {"settings", "config", "records", "importance", ...}
+SEARCH_NOTICE = "search_notice"     # (level, text) to say once: "Search cancelled."
 
 TRAIN_GHOST = "train_ghost"         # str | None: the stored run drawn behind the Train charts
 COMPARE_REFERENCE = "cmp_reference"  # str | None: the stored run drawn behind a comparison

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_idle
 
-TITLES = {"train": "Train", "sweep": "LR sweep", "compare": "Compare",
+TITLES = {"train": "Train", "sweep": "LR sweep", "search": "Search", "compare": "Compare",
           "surface": "Loss surface", "lessons": "Lessons", "runs": "Runs", "server": "Server"}
-SETUP_PAGES = ("train", "sweep", "compare")
+SETUP_PAGES = ("train", "sweep", "search", "compare")
 
 # Every setup control in the sidebar, keyed by its config field, as the page shows it:
 # the text of a box or a select, a slider's value, a radio's chosen label.
@@ -88,6 +88,8 @@ def main_action_works(page, key: str) -> None:
         expect(page.locator(".st-key-btn_start button").first).to_be_enabled()
     elif key == "sweep":
         expect(page.locator(".st-key-sw_run button").first).to_be_enabled()
+    elif key == "search":
+        expect(page.locator(".st-key-se_run button").first).to_be_enabled()
     elif key == "compare":
         expect(page.locator(".st-key-cmp_start button").first).to_be_enabled()
     elif key == "surface":

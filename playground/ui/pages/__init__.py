@@ -1,2 +1,2 @@
 """The app's pages, one package each; importing this registers them all with nav."""
-from . import compare, lessons, runs, server, surface, sweep, train  # noqa: F401
+from . import compare, lessons, runs, search, server, surface, sweep, train  # noqa: F401

@@ -26,7 +26,7 @@ def evidence():
 
 
 def test_every_lesson_is_complete():
-    assert len(LESSONS) == 9 and len(BY_KEY) == 9
+    assert len(LESSONS) == 10 and len(BY_KEY) == 10
     assert set(BY_KEY) == set(FIGURES)
     for lesson in LESSONS:
         assert lesson.claim.count(".") >= 2, lesson.key        # two or three sentences
