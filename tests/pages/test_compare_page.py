@@ -234,3 +234,24 @@ def test_every_run_shows_its_update_sizes_side_by_side_in_its_colour(clean_strea
     colours = [next(t["line"]["color"] for t in u["data"] if t["name"].startswith("W"))
                for u in updates]
     assert len(set(colours)) == len(colours)
+
+
+def test_inside_each_network_draws_every_runs_diagram_from_its_own_weights(clean_streamlit):
+    at = _app(SMALL.replace(length=60)).run()
+    at.button(key="cmp_start").click().run()
+    group = _wait_done(at)
+    at.run()
+    assert not [k for k in charts(at) if k.startswith("cmp_network_")]   # off by default
+    at.toggle(key="cmp_inside").set_value(True).run()
+    assert not at.exception
+    drawn = charts(at)
+    diagrams = [drawn[f"cmp_network_{rid}"] for rid in group.run_ids]
+    titles = [d["layout"]["title"]["text"] for d in diagrams]
+    assert titles == [f"{label} · step 60" for label in group.labels]
+
+    def link_weights(fig):    # each link's hover carries its w: the run's own weights
+        return [t["customdata"] for t in fig["data"]
+                if str(t.get("name", "")).startswith("weights")]
+
+    assert all(link_weights(d) for d in diagrams)
+    assert len({json.dumps(link_weights(d)) for d in diagrams}) == len(diagrams)

@@ -12,6 +12,7 @@ from playground.figures.theme import colors_for
 from playground.runs.snapshot import GroupSnapshot
 from playground.runs.status import Status
 from playground.ui import runtime
+from playground.ui.pages.compare.networks import networks
 from playground.ui.pages.compare.reference import with_reference
 from playground.ui.pages.compare.results import fairness, summary, surface_button
 from playground.ui.pages.compare.update_sizes import update_sizes
@@ -55,6 +56,7 @@ def panel(group_id: str) -> None:
             st.rerun()        # everything ended: redraw the page once and stop polling
 
     _live()
+    networks(group_id)
 
 
 def _group_controls(reg, group: GroupSnapshot) -> None:
