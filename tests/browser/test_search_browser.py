@@ -3,15 +3,20 @@ search, watch the trials chart grow, click Use best, arrive at Train with that s
 from __future__ import annotations
 
 import re
-import time
 
 from tests.browser.conftest import wait_idle
 from tests.browser.journey import arrived, go, sidebar
 
-POINTS_JS = """() => {
-  const g = document.querySelector('.st-key-search_trials .js-plotly-plot');
-  if (!g || !g.data) return 0;
-  return g.data.filter(t => t.mode === 'markers').reduce((n, t) => n + t.x.length, 0);
+# Sampled inside the page every 50 ms (a Python loop can miss a step between two polls):
+# every distinct number of trial points the chart has shown.
+SAMPLER_JS = """() => {
+  window.__trialCounts = new Set();
+  setInterval(() => {
+    const g = document.querySelector('.st-key-search_trials .js-plotly-plot');
+    if (!g || !g.data) return;
+    window.__trialCounts.add(g.data.filter(t => t.mode === 'markers')
+                                   .reduce((n, t) => n + t.x.length, 0));
+  }, 50);
 }"""
 
 
@@ -27,14 +32,15 @@ def test_a_tiny_search_grows_its_chart_and_use_best_opens_train(app_url, page, t
     arrived(page, "train")
     go(page, "search")
     assert page.get_by_text(re.compile(r"process pool, \d+ worker processes")).count()
-    _type(page, "se_trials", "6")
-    _type(page, "se_steps", "300")
+    # long enough trials that the search spans several of the page's refreshes
+    _type(page, "se_trials", "10")
+    _type(page, "se_steps", "2000")
+    page.evaluate(SAMPLER_JS)
     page.locator(".st-key-se_run button").first.click()
     page.locator(".st-key-search_trials .js-plotly-plot").first.wait_for(timeout=120_000)
-    seen, deadline = set(), time.monotonic() + 180
-    while time.monotonic() < deadline and page.locator(".st-key-se_use_best").count() == 0:
-        seen.add(page.evaluate(POINTS_JS))
-        time.sleep(0.2)
+    page.locator(".st-key-se_use_best").first.wait_for(timeout=180_000)
+    seen = set(page.evaluate("() => [...window.__trialCounts]"))
+    print("trial counts seen:", sorted(seen))
     assert len(seen - {0}) >= 2, f"the trials chart never grew: {seen}"
     wait_idle(page)
     page.screenshot(path=str(tmp_path / "search-done.png"), full_page=True)
