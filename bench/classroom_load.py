@@ -39,12 +39,8 @@ thread above the baseline: N = max(0, threads after the TTL − baseline threads
 threads are the only per-run threads, so a leaked run shows as +1; a leaked session or
 executor thread would show too, which is also a leak worth reporting.
 
-6. Trains 4 full-speed runs at once in a registry inside the bench process (the server
-   is idle by then) and prints Jain's fairness index of their steps/s (target ≥ 0.9).
-
-Last line: ``20 sessions: rerun p95 X ms, queued Q, median pace Y steps/s, runs alive
-after close: N`` (targets on 2 cores: p95 < 500 ms, Q = 0 runs ever shown queued, Y ≥ 120
-steps/s = 80% of Watch pace, N = 0). Other work on the machine shows in the printed load average; numbers taken
+Last line: ``20 sessions: rerun p95 X ms, runs alive after close: N`` (targets: p95 < 500
+ms, N = 0). Other work on the machine shows in the printed load average; numbers taken
 on a busy machine are pessimistic.
 """
 from __future__ import annotations
@@ -262,7 +258,7 @@ async def student(clients, h, clicks: int, latencies: list, failures: list,
 
 async def bench(args) -> int:
     random.seed(0)
-    port = args.port or free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.gettempdir()) / f"classroom_load_{port}.log"
     t_bench = time.monotonic()
@@ -389,49 +385,9 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
     print(f"{time.monotonic() - t_close:.0f} s after closing: {threads} threads "
           f"(baseline {base_threads}), {rss:.0f} MB RSS (baseline {base_rss:.0f} MB, "
           f"peak {max(peak_rss, during_rss):.0f} MB, +{rss - base_rss:.0f} MB kept)")
-    queued = sum(bool(getattr(h, "ever_queued", False)) for h in handles)
-    slowed = sum(bool(getattr(h, "ever_slowed", False)) for h in handles)
-    print(f"{queued} of {len(handles)} runs were ever shown queued, {slowed} ever shown "
-          "slowed (the server is busy)")
-    rates_full = full_speed_rates(args.full_speed_runs)
-    print(f"{len(rates_full)} full-speed runs at once (in-process registry, default limits): "
-          f"steps/s {', '.join(f'{r:.0f}' for r in rates_full)}; Jain's fairness "
-          f"{jain(rates_full):.3f}")
     print(f"bench time {time.monotonic() - t_bench:.0f} s; server log: {log_path}")
-    print(f"{n} sessions: rerun p95 {p95:.0f} ms, queued {queued}, median pace "
-          f"{statistics.median(rates):.0f} steps/s, runs alive after close: {alive}")
+    print(f"{n} sessions: rerun p95 {p95:.0f} ms, runs alive after close: {alive}")
     return 0
-
-
-def jain(xs: list[float]) -> float:
-    """Jain's fairness index: 1 when every run gets the same, 1/n when one gets all."""
-    return sum(xs) ** 2 / (len(xs) * sum(x * x for x in xs)) if any(xs) else 0.0
-
-
-def full_speed_rates(n: int, seconds: float = 4.0) -> list[float]:
-    """Steps/s of ``n`` full-speed runs trained at once by a registry in this process
-    (the server is idle by now): the turns the scheduler gives full-speed runs."""
-    sys.path.insert(0, str(ROOT))
-    from playground.config import RunConfig
-    from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
-
-    configure_torch_threads()
-    reg = RunRegistry(Limits(max_live_per_owner=100, reap_every_s=60))
-    config = RunConfig(dataset="spiral", optimizer="adam", lr=0.01, batch_size=32,
-                       length=1_000_000)
-    try:
-        ids = [reg.start(config, owner=f"student{i}") for i in range(n)]
-
-        def steps() -> list[int]:
-            return [reg.snapshot(i, poll=False, max_points=2, with_weights=False).step
-                    for i in ids]
-        time.sleep(2.0)                       # built, measured, in their turns
-        a, t0 = steps(), time.perf_counter()
-        time.sleep(seconds)
-        b, t1 = steps(), time.perf_counter()
-        return [(y - x) / (t1 - t0) for x, y in zip(a, b)]
-    finally:
-        reg.shutdown()
 
 
 def main() -> int:
@@ -445,10 +401,6 @@ def main() -> int:
                     help="extra Streamlit option for the server, e.g. runner.postScriptGC=false")
     ap.add_argument("--max-concurrent", type=int, default=None,
                     help="PLAYGROUND_MAX_CONCURRENT for the server (default: the app's)")
-    ap.add_argument("--full-speed-runs", type=int, default=4,
-                    help="full-speed runs trained at once for the fairness index")
-    ap.add_argument("--port", type=int, default=None,
-                    help="port for the app server (default: a free one)")
     args = ap.parse_args()
     if args.clients == "browser" and not Path(CHROMIUM).exists():
         raise SystemExit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")

@@ -37,8 +37,6 @@ class WsStudent:
         self._answer_after = 0    # the run answering a request is the first one after it
         self.step = None
         self.status = ""
-        self.ever_queued = False               # a "Queued ..." alert was ever shown
-        self.ever_slowed = False               # a "slowed: the server is busy" badge
         self.finished = asyncio.Event()
         self._tasks: list = []
 
@@ -139,9 +137,6 @@ class WsStudent:
             self.step = int(digits) if digits else None
         elif kind == "alert":
             self.status = sub.body
-            self.ever_queued = self.ever_queued or sub.body.startswith("Queued")
-        elif kind == "markdown" and "slowed: the server is busy" in sub.body:
-            self.ever_slowed = True
         elif "id" in sub.DESCRIPTOR.fields_by_name and sub.id:
             key = sub.id.rsplit("-", 1)[-1]
             self.ids[key] = sub.id

@@ -44,8 +44,6 @@ class RunRecord:
         self.pace: float | None = None     # steps/s cap: a viewing preference, not config
         self.holding_slot = False          # the driver holds a compute slot right now
         self.pending_steps = 0             # Step/Epoch asked for this many while paused
-        self.slowed = False                # paced, and slowed because the server is busy
-        self.queue_wait_s: float | None = None   # expected wait while queued (s)
         self.queue_position: Callable[[], int | None] = lambda: None
         self.status = Status.PAUSED if paused else Status.QUEUED
         self.message = "waiting to start"
@@ -277,9 +275,7 @@ class RunRecord:
                 weights_step=self._weights_step,
                 steps_per_epoch=t.steps_per_epoch if t else 1,
                 batch_size=t.batch_size if t else self.config.batch_size,
-                cpu_s=self._cpu_s, pace=self.pace, health=self._health,
-                slowed=self.slowed and self.status == Status.RUNNING,
-                queue_wait_s=self.queue_wait_s if self.status == Status.QUEUED else None)
+                cpu_s=self._cpu_s, pace=self.pace, health=self._health)
 
     def _message(self, step: int) -> str:
         """The status sentence, written when read: a paused run that took a few Steps

@@ -1,11 +1,11 @@
 """RunRegistry: the only door pages use to runs, comparisons and background jobs.
 
 One Streamlit process serves many browser sessions; they all share this registry
-(through ``st.cache_resource``). It starts runs and comparison groups, shares the
-cores by need (:mod:`.slots`), enforces the per-session limit (:mod:`.table`), sends
-commands (checked first, :mod:`.commands`), hands out immutable snapshots and copies,
-and runs a reaper (:mod:`.reaper`) that pauses runs nobody has looked at for a while and
-stops them after longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
+(through ``st.cache_resource``). It starts runs and comparison groups, enforces the
+compute-slot cap and the per-session limit (:mod:`.table`), sends commands (checked
+first, :mod:`.commands`), hands out immutable snapshots and copies, and runs a reaper
+(:mod:`.reaper`) that pauses runs nobody has looked at for a while and stops them after
+longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
 a record: only ids, snapshots and copies.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from playground.runs.limits import Limits, configure_torch_threads, warm_up
 from playground.runs.reaper import Reaper
 from playground.runs.record import HISTORY_POINTS, RunRecord
 from playground.runs.sessions import Sessions
-from playground.runs.slots import ComputeSlots, ShareView
+from playground.runs.slots import ComputeSlots
 from playground.runs.snapshot import GroupSnapshot, Snapshot
 from playground.runs.status import ACTIVE
 from playground.runs.table import Entry, RunLimitError, RunTable
@@ -265,13 +265,8 @@ class RunRegistry:
         return len(owners - set(self._sessions.released()))
 
     def usage(self) -> tuple[int, int]:
-        """(runs and jobs admitted to the compute share, runs and jobs waiting for it)."""
+        """(compute slots busy, runs and jobs waiting for one)."""
         return self.slots.busy(), self.slots.queued()
-
-    def compute(self) -> ShareView:
-        """How the cores are shared now: per run and job its CPU share, pace asked and
-        given and achieved, measured step cost; the headroom left (the Server page)."""
-        return self.slots.view()
 
     def disconnected(self) -> set[str]:
         """The sessions that went away (their tab closed or their connection dropped)."""

@@ -49,8 +49,6 @@ class Snapshot:
     pace: float | None = None       # steps/s cap the run trains at (None = full speed)
     label: str = ""                 # what legends call it ("Adam lr=0.01 batch=32", "Zeros")
     group_id: str | None = None     # the comparison it belongs to, if any
-    slowed: bool = False            # paced, and slowed evenly because the server is busy
-    queue_wait_s: float | None = None   # queued: the expected wait (None = cannot tell)
     health: Any = None              # training.health.Health at the last record (immutable)
 
     @property

@@ -9,7 +9,6 @@ from tests.pages.charts import charts
 from playground.config import INITS, RunConfig
 from playground.ui import state
 from playground.ui import runtime
-from tests.waiting import wait_until
 
 APP = "../../app.py"
 
@@ -299,41 +298,3 @@ def test_the_lectures_own_inits_are_in_the_init_select(clean_streamlit):
     assert current_config(at).init == "randn" and at.query_params["init"] == "randn"
     assert "cfg_init_std" not in {n.key for n in at.number_input}   # σ is fixed at 1
     assert any("makemore part 2" in c.value for c in at.caption)
-
-
-# ------------------------------------------------------------------ a busy server
-def _booked_core(reg):
-    import threading
-
-    release = threading.Event()
-    job = reg.start_job(lambda progress: release.wait(60), owner="someone else")
-    assert wait_until(lambda: reg.job_snapshot(job).status.value == "running")
-    return release
-
-
-def test_a_queued_run_says_why_and_for_how_long(clean_streamlit, monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_MAX_CONCURRENT", "1")
-    reg = runtime.registry()
-    release = _booked_core(reg)
-    try:
-        run = reg.start(RunConfig(length=200), owner="me", pace=150.0)
-        assert wait_until(lambda: "fully booked" in reg.snapshot(run).message)
-        at = fresh({"run": run})
-        text = " ".join(i.value for i in at.info)
-        assert "Queued (position 1): the server's 1 core is fully booked" in text
-        assert "it starts when a run ahead ends" in text     # a job has no known end
-    finally:
-        release.set()
-
-
-def test_a_paced_run_on_an_overloaded_server_says_it_is_slowed(clean_streamlit,
-                                                                monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_MAX_CONCURRENT", "2")
-    reg = runtime.registry()
-    for i in range(3):            # three runs asking a whole core each, on two cores
-        reg.start(RunConfig(length=10_000_000), owner=f"fast{i}", pace=100_000.0)
-    run = reg.start(RunConfig(length=10_000_000), owner="me", pace=150.0)
-    assert wait_until(lambda: reg.snapshot(run).slowed, timeout=30)
-    at = fresh({"run": run})
-    assert any("Training ·" in m.value and "slowed: the server is busy" in m.value
-               for m in at.markdown)

@@ -62,23 +62,13 @@ def status_message(snap: Snapshot) -> None:
     gets a one-line badge (it is on screen all the time, above the charts); the states
     a person has to read and act on get a full alert."""
     s = snap.status
-    if s == Status.RUNNING and snap.slowed:
-        st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g} · "
-                 f"slowed: the server is busy ({snap.steps_per_sec:,.0f} of "
-                 f"{snap.pace:,.0f} steps/s, like every paced run)", icon=":material/speed:",
-                 color="orange")
-    elif s == Status.RUNNING:
+    if s == Status.RUNNING:
         st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
                  icon=":material/play_circle:", color="green")
-    elif s == Status.QUEUED and snap.queue_position is None:
-        # Building its model and data (a second at most): not waiting for anyone.
-        st.badge("Starting…", icon=":material/hourglass_top:", color="gray")
     elif s == Status.QUEUED:
         pos = f" (position {snap.queue_position} in the queue)" if snap.queue_position else ""
-        text = (snap.message[0].upper() + snap.message[1:] + "."
-                if snap.message.startswith("queued (") else
-                f"Queued{pos}: every compute slot is busy; it starts as soon as one frees up.")
-        st.info(text, icon=":material/hourglass_top:")
+        st.info(f"Queued{pos}: every compute slot is busy; it starts as soon as one frees up.",
+                icon=":material/hourglass_top:")
     elif s == Status.PAUSED:
         st.badge(snap.message.capitalize(), icon=":material/pause_circle:", color="blue")
     elif s == Status.FINISHED:

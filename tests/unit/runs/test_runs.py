@@ -82,29 +82,18 @@ def test_invalid_config_is_refused_with_every_field(registry):
     assert {e.field for e in exc.value.errors} == {"lr", "dropout"}
 
 
-def booked_core(reg: RunRegistry) -> threading.Event:
-    """Fill a one-core registry with a job that holds its core until the event is set."""
-    release = threading.Event()
-    job = reg.start_job(lambda progress: release.wait(60), owner="job")
-    assert wait_until(lambda: reg.job_snapshot(job).status.value == "running")
-    return release
-
-
-def test_a_run_queues_visibly_only_when_the_cores_are_fully_booked():
+def test_compute_slots_queue_extra_runs_visibly():
     reg = RunRegistry(Limits(max_concurrent=1))
     try:
-        release = booked_core(reg)
+        a = reg.start(RunConfig(length=1_000_000), owner="a")
+        assert wait_until(lambda: reg.snapshot(a).status == Status.RUNNING)
         b = reg.start(RunConfig(length=10), owner="b")
-        assert wait_until(lambda: "fully booked" in reg.snapshot(b).message)
-        snap = reg.snapshot(b)
-        assert snap.status == Status.QUEUED and snap.step == 0
-        assert "fully booked" in snap.message and "position 1" in snap.message
-        reg.pause(b)                     # a paused run gives its queue place away
-        assert wait_until(lambda: reg.usage() == (1, 0))
-        reg.resume(b)
         assert wait_until(lambda: reg.snapshot(b).queue_position == 1)
-        release.set()                    # the job ends: its core goes to the queue
+        assert reg.snapshot(b).status == Status.QUEUED and reg.snapshot(b).step == 0
+        reg.pause(a)  # a paused run gives its slot away
         assert wait_until(lambda: reg.snapshot(b).status == Status.FINISHED)
+        reg.resume(a)
+        assert wait_until(lambda: reg.snapshot(a).status == Status.RUNNING)
     finally:
         reg.shutdown()
 
@@ -242,9 +231,6 @@ def test_pages_poll_less_as_more_sessions_watch_and_never_for_idle_runs():
         running = reg.snapshot(a)
         assert poll_intervals(running, 1) == (0.5, 0.5)
         assert poll_intervals(running, 20) == (2.0, 2.0)
-        reg.pause(a)
-        release = booked_core(reg)
-        reg.resume(a)
         b = reg.start(RunConfig(length=10), owner="s2")
         assert wait_until(lambda: reg.snapshot(b).status == Status.QUEUED)
         status_every, charts_every = poll_intervals(reg.snapshot(b), 2)
@@ -252,7 +238,6 @@ def test_pages_poll_less_as_more_sessions_watch_and_never_for_idle_runs():
         assert reg.watched_sessions() == 2
         reg.release("s2")
         assert reg.watched_sessions() == 1
-        release.set()
         reg.stop(a)
         assert wait_until(lambda: not reg.snapshot(a).active)
         assert poll_intervals(reg.snapshot(a), 1) == (None, None)
