@@ -139,6 +139,15 @@ def train(t: Tour) -> None:
     t.idle()
     t.charts_drawn()
     t.shot("train-3-paused")
+    inside = t.page.locator(".st-key-view_inside label").first
+    if inside.count():
+        inside.scroll_into_view_if_needed()
+        inside.click()
+        t.settled(".st-key-chart_network .js-plotly-plot")
+        t.page.locator(".st-key-chart_network").first.scroll_into_view_if_needed()
+        t.shot("train-3b-inside-the-network", full=False)
+        inside.click()
+        t.idle()
     t.page.get_by_role("button", name="Chart options").first.click()
     t.page.locator(".st-key-view_logy").first.wait_for()
     t.shot("train-4-chart-options", full=False)
@@ -211,6 +220,13 @@ def compare(t: Tour) -> None:
     time.sleep(5)
     t.charts_drawn()
     t.shot("compare-2-running")
+    inside = t.page.locator(".st-key-cmp_inside label").first
+    if inside.count():
+        inside.scroll_into_view_if_needed()
+        inside.click()
+        t.settled("[class*='st-key-cmp_network_'] .js-plotly-plot")
+        t.page.locator("[class*='st-key-cmp_network_']").first.scroll_into_view_if_needed()
+        t.shot("compare-3-inside-each-network", full=False)
 
 
 def surface(t: Tour) -> None:

@@ -17,7 +17,7 @@ STATE_MARKS = {   # how each way a trial ended is drawn, and what the legend cal
     "diverged": ("triangle-up", run_color(1), "diverged (recorded as worst)"),
     "failed": ("square-open", "#999999", "failed"),
 }
-UNITS = {"lr": "η", "weight_decay": "λ", "width": "units", "batch_size": "examples",
+UNITS = {"lr": "log scale", "weight_decay": "log scale", "width": "units", "batch_size": "examples",
          "hidden_layers": "layers", "dropout": "probability", "momentum": "fraction"}
 
 
