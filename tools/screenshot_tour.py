@@ -139,14 +139,8 @@ def train(t: Tour) -> None:
     t.idle()
     t.charts_drawn()
     t.shot("train-3-paused")
-    inside = t.page.locator(".st-key-view_inside label").first
-    if inside.count():
-        inside.scroll_into_view_if_needed()
-        inside.click()
-        t.settled(".st-key-chart_network .js-plotly-plot")
-        t.page.locator(".st-key-chart_network").first.scroll_into_view_if_needed()
-        t.shot("train-3b-inside-the-network", full=False)
-        inside.click()
+    if _open_toggle(t, "view_inside", ".st-key-chart_network", "train-3b-inside-the-network"):
+        t.page.locator(".st-key-view_inside label").first.click()     # closed again
         t.idle()
     t.page.get_by_role("button", name="Chart options").first.click()
     t.page.locator(".st-key-view_logy").first.wait_for()
@@ -220,13 +214,8 @@ def compare(t: Tour) -> None:
     time.sleep(5)
     t.charts_drawn()
     t.shot("compare-2-running")
-    inside = t.page.locator(".st-key-cmp_inside label").first
-    if inside.count():
-        inside.scroll_into_view_if_needed()
-        inside.click()
-        t.settled("[class*='st-key-cmp_network_'] .js-plotly-plot")
-        t.page.locator("[class*='st-key-cmp_network_']").first.scroll_into_view_if_needed()
-        t.shot("compare-3-inside-each-network", full=False)
+    _open_toggle(t, "cmp_inside", "[class*='st-key-cmp_network_']",
+                 "compare-3-inside-each-network")
 
 
 def surface(t: Tour) -> None:
@@ -273,6 +262,19 @@ def runs(t: Tour) -> None:
 def server(t: Tour) -> None:
     t.go("server")
     t.shot("server-1")
+
+
+def _open_toggle(t: Tour, key: str, chart: str, name: str) -> bool:
+    """Switch a toggle on, wait for the chart it shows, take the picture."""
+    toggle = t.page.locator(f".st-key-{key} label").first
+    if not toggle.count():
+        return False
+    toggle.scroll_into_view_if_needed()
+    toggle.click()
+    t.settled(f"{chart} .js-plotly-plot")
+    t.page.locator(chart).first.scroll_into_view_if_needed()
+    t.shot(name, full=False)
+    return True
 
 
 def _reveal(page, locator) -> None:
