@@ -65,8 +65,7 @@ class RunRecord:
         self._weights: dict | None = None
         self._weights_step = 0
         self._weights_time = 0.0
-        self._health_recorder: HealthRecorder | None = None
-        self._health = None                # the latest immutable training.health.Health
+        self._health: HealthRecorder | None = None   # its .latest: an immutable Health
         self.taps = Taps()                 # the store's sink and the on_end listeners
 
     # ------------------------------------------------------------ listeners
@@ -85,7 +84,7 @@ class RunRecord:
         trajectory.record(0, trainer.flat_params())
         recorder = HealthRecorder.for_trainer(trainer)
         with self._lock:
-            self._health_recorder = recorder
+            self._health = recorder
             self.trainer = trainer
             self.trajectory = trajectory
             self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
@@ -95,10 +94,8 @@ class RunRecord:
         self.copy_weights(0.0)
 
     def after_step(self, r, busy: float, now: float) -> bool:
-        """Record one finished step: history, divergence, eval, rate, weights, the end.
-
-        False when training must stop here (diverged, finished, or the requested
-        single steps are done)."""
+        """Record one finished step (history, divergence, eval, rate, weights, the end);
+        False when training must stop here: diverged, finished, or the asked steps done."""
         trainer = self.trainer
         point = trainer.flat_params() if self.trajectory.due(r.step) else None
         with self._lock:
@@ -117,10 +114,7 @@ class RunRecord:
             return False
         if r.step % self.config.eval_every == 0 or trainer.finished:
             self.record_eval(busy)
-        health = self._health_recorder.after_step(r.step)
-        if health is not None:
-            with self._lock:
-                self._health = health
+        self._health.after_step(r.step)       # replaces .latest (read by snapshots) whole
         if now - self._rate_mark[0] >= RATE_WINDOW_S:
             self.mark_rate(now)
         if now - self._weights_time >= WEIGHTS_EVERY_S:
@@ -275,7 +269,8 @@ class RunRecord:
                 weights_step=self._weights_step,
                 steps_per_epoch=t.steps_per_epoch if t else 1,
                 batch_size=t.batch_size if t else self.config.batch_size,
-                cpu_s=self._cpu_s, pace=self.pace, health=self._health)
+                cpu_s=self._cpu_s, pace=self.pace,
+                health=self._health.latest if self._health is not None else None)
 
     def _message(self, step: int) -> str:
         """The status sentence, written when read: a paused run that took a few Steps
@@ -300,7 +295,6 @@ class RunRecord:
             return steps, points, self._weights, self._weights_step
 
     def _memory_bytes(self) -> int:
-        t = self.trainer
-        traj = len(self.trajectory) * t.n_params * 4 if t is not None else 0
-        # + parameters, gradients and up to two optimizer moments, float32
-        return self.history.nbytes() + traj + (16 * t.n_params if t is not None else 0)
+        # history + trajectory + parameters, gradients and two optimizer moments (float32)
+        n = self.trainer.n_params if self.trainer is not None else 0
+        return self.history.nbytes() + (len(self.trajectory or ()) * 4 + 16) * n
