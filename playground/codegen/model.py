@@ -69,19 +69,11 @@ def mlp_class(config, n_in: int, n_out: int, doc: str,
                 x = torch.stack([$EXPRS], 1)   # $LABELS: [batch, $K]
                 return self.net(x)       # [batch, $N_OUT] logits
             ''', EXPRS=exprs, LABELS=labels, K=len(features), N_OUT=n_out)
-        return fill('''
-            class MLP(nn.Module):
-                """$DOC"""
-
-                def __init__(self):
-                    super().__init__()
-                    self.net = nn.Sequential(
-                        $LAYERS
-                    )
-
-                $FORWARD
-            ''', DOC=textwrap.fill(doc, 80).replace("\n", "\n    "), LAYERS=layers,
-            FORWARD=forward)
+    else:
+        forward = fill('''
+            def forward(self, x):        # x: [batch, $N_IN]
+                return self.net(x)       # [batch, $N_OUT] logits
+            ''', N_IN=n_in, N_OUT=n_out)
     return fill('''
         class MLP(nn.Module):
             """$DOC"""
@@ -92,10 +84,9 @@ def mlp_class(config, n_in: int, n_out: int, doc: str,
                     $LAYERS
                 )
 
-            def forward(self, x):        # x: [batch, $N_IN]
-                return self.net(x)       # [batch, $N_OUT] logits
-        ''', DOC=textwrap.fill(doc, 80).replace("\n", "\n    "), LAYERS=layers, N_IN=n_in,
-        N_OUT=n_out)
+            $FORWARD
+        ''', DOC=textwrap.fill(doc, 80).replace("\n", "\n    "), LAYERS=layers,
+        FORWARD=forward)
 
 
 def _sizes(config, n_in: int, n_out: int) -> str:

@@ -127,6 +127,10 @@ def choose(page, key: str, option: str) -> None:
     """
     container = page.locator(f".st-key-{key}").first
     container.scroll_into_view_if_needed()
+    # To the top of its scrolling pane: the list then opens below with room for every
+    # option. Near the bottom, reaching an option scrolled the pane, and a scroll closes
+    # the list (the option "detached from the DOM" until the click timed out).
+    container.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.locator(f".st-key-{key} [data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name=option, exact=True).first.click()
     wait_idle(page)
