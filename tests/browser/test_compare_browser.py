@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from tests.browser.conftest import wait_idle
+from tests.browser.journey import arrived, go
 
 TRAIN_REACH = """() => {
   const plots = document.querySelectorAll('.st-key-cmp_loss_chart .js-plotly-plot');
@@ -29,7 +30,9 @@ def _reach(page, timeout: float = 60.0) -> dict:
 
 
 def test_sgd_vs_adam_preset_grows_two_traces(app_url, page, tmp_path):
-    page.goto(app_url + "/compare")
+    page.goto(app_url + "/")          # arrive as a user does: by the navigation
+    arrived(page, "train")
+    go(page, "compare")
     wait_idle(page)
     page.locator(".st-key-cmp_load button").first.click()
     wait_idle(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from tests.browser.conftest import wait_idle
+from tests.browser.journey import arrived, go
 
 REPLAY_JS = """() => {
   const g = document.querySelector('.st-key-toy_chart .js-plotly-plot');
@@ -14,7 +15,9 @@ REPLAY_JS = """() => {
 
 
 def test_toy_and_network_surfaces_are_drawn(app_url, page, tmp_path):
-    page.goto(app_url + "/surface")
+    page.goto(app_url + "/")          # arrive as a user does: by the navigation
+    arrived(page, "train")
+    go(page, "surface")
     # generous: the first optimizer step in a fresh server imports torch's compiler
     # stack, and CI machines are shared
     wait_idle(page, timeout=90_000)

@@ -4,10 +4,13 @@ from __future__ import annotations
 import re
 
 from tests.browser.conftest import wait_idle
+from tests.browser.journey import arrived, go
 
 
 def test_run_sweep_and_use_suggested_lr(app_url, page, tmp_path):
-    page.goto(app_url + "/sweep")
+    page.goto(app_url + "/")          # arrive as a user does: by the navigation
+    arrived(page, "train")
+    go(page, "sweep")
     wait_idle(page)
     lr_box = page.locator(".st-key-cfg_lr input").first
     before = float(lr_box.input_value())
