@@ -24,15 +24,9 @@ from playground.runs.registry import configure_torch_threads  # noqa: E402
 from playground.training.health import HEALTH_EVERY, HealthRecorder  # noqa: E402
 from playground.training.trainer import Trainer  # noqa: E402
 
-STEPS = 2000
+from engine_overhead import CASES, STEPS  # noqa: E402  (the same two models, same length)
+
 REPEATS = 5
-CASES = {
-    "digits MLP 64-64-64-10, batch 64": RunConfig(dataset="digits", hidden_layers=2, width=64,
-                                                  activation="relu", batch_size=64,
-                                                  optimizer="adam", lr=1e-3, length=STEPS),
-    "2D spiral MLP 2-16-16-3, batch 32": RunConfig(dataset="spiral", batch_size=32,
-                                                   optimizer="adam", lr=1e-2, length=STEPS),
-}
 
 
 def throughput(config: RunConfig, health: bool) -> float:
