@@ -1,8 +1,9 @@
 """Shared fixtures: isolated run registries and a clean Streamlit cache per test.
 
 Every test process writes its run history to a throwaway SQLite file, never to the
-user's data folder: ``PLAYGROUND_DB`` is set before anything opens the store (the
-browser tests' app server inherits it).
+user's data folder: ``PLAYGROUND_DB`` is set before anything opens the store, and
+``PLAYGROUND_USER_DATA_DIR`` (uploads, drawn sets) before anything keeps data (the
+browser tests' app server inherits both).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 
 _HISTORY_DIR = tempfile.mkdtemp(prefix="playground-test-history-")
 os.environ["PLAYGROUND_DB"] = f"sqlite:///{_HISTORY_DIR}/runs.db"
+os.environ["PLAYGROUND_USER_DATA_DIR"] = os.path.join(_HISTORY_DIR, "user-data")
 
 from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
 

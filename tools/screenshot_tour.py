@@ -46,7 +46,8 @@ def app_server(url: str | None):
         port = s.getsockname()[1]
     # A run history of its own, so the Runs page shows this tour's runs and nothing of yours.
     history = tempfile.mkdtemp(prefix="playground-tour-")
-    env = {**os.environ, "PLAYGROUND_DB": f"sqlite:///{history}/runs.db"}
+    env = {**os.environ, "PLAYGROUND_DB": f"sqlite:///{history}/runs.db",
+           "PLAYGROUND_USER_DATA_DIR": f"{history}/user-data"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.port", str(port),

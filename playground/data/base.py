@@ -37,6 +37,12 @@ class TaskData:
 
     ``kind`` tells the UI how to draw it ("points2d", "image", "tokens", "chars");
     ``model_kind`` tells :func:`playground.models.build_model` what to build.
+
+    ``task`` is "classification" (integer labels ``y``, ``n_classes`` outputs) or
+    "regression": one output (``n_classes`` = 1, ``class_names`` = [the target's name]),
+    float32 targets ``y`` of shape [N] standardised with the training split's mean and
+    std, kept as ``extra["target_mean"]`` / ``extra["target_std"]`` so RMSE can be
+    reported in the target's own units (RMSE in units = standardised RMSE × std).
     """
 
     name: str
@@ -50,6 +56,11 @@ class TaskData:
     model_kind: str = "mlp"
     image_shape: tuple[int, int] | None = None
     extra: dict = field(default_factory=dict)  # vocabularies, itos tables, ...
+    task: str = "classification"                # or "regression" (see above)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
 
 
 @dataclass(frozen=True)
