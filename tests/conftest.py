@@ -17,6 +17,9 @@ import pytest
 _HISTORY_DIR = tempfile.mkdtemp(prefix="playground-test-history-")
 os.environ["PLAYGROUND_DB"] = f"sqlite:///{_HISTORY_DIR}/runs.db"
 os.environ["PLAYGROUND_USER_DATA_DIR"] = os.path.join(_HISTORY_DIR, "user-data")
+# Page tests (AppTest) build the app's registry in this process, often: there, runs train
+# on threads. The lanes have their own tests, and the browser tests' servers use them.
+os.environ.setdefault("PLAYGROUND_LANES", "0")
 
 from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
 

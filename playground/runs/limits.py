@@ -26,13 +26,18 @@ class Limits:
     released_stop_after_s: float = 120.0
     forget_released_after_s: float = 3600.0  # then drop their ended runs' histories
     reap_every_s: float = 1.0
+    # Worker processes that train single runs, each on one thread in turns (runs/lanes):
+    # 0 = every run on a thread of this process. The app uses one per core (from_env).
+    lanes: int = 0
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Limits":
         """Limits with overrides from ``PLAYGROUND_<FIELD>`` environment variables
-        (e.g. ``PLAYGROUND_MAX_CONCURRENT=4``); bad values fail loudly at start-up."""
+        (e.g. ``PLAYGROUND_MAX_CONCURRENT=4``); bad values fail loudly at start-up. The
+        app trains single runs on one lane per core unless ``PLAYGROUND_LANES`` says
+        otherwise (0: on threads of the app process)."""
         env = os.environ if env is None else env
-        values = {}
+        values = {"lanes": max(1, os.cpu_count() or 1)}
         for f in dataclasses.fields(cls):
             raw = env.get(f"PLAYGROUND_{f.name.upper()}")
             if raw is None:
@@ -42,7 +47,7 @@ class Limits:
             except ValueError:
                 raise ValueError(f"PLAYGROUND_{f.name.upper()} must be a "
                                  f"{type(f.default).__name__}, got {raw!r}") from None
-            if value <= 0:
+            if value < 0 or (value == 0 and f.name != "lanes"):
                 raise ValueError(f"PLAYGROUND_{f.name.upper()} must be positive, got {raw!r}")
             values[f.name] = value
         return cls(**values)

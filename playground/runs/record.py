@@ -67,15 +67,15 @@ class RunRecord:
         self._weights_time = 0.0
         self._health: HealthRecorder | None = None   # its .latest: an immutable Health
         self.taps = Taps()                 # the store's sink and the on_end listeners
+        # Measured by a lane (runs/lanes): kept behind its pace, CPU s/step, cores lately.
+        self.slowed, self.cost_s, self.cpu_share = False, None, None
 
     # ------------------------------------------------------------ listeners
     def on_end(self, listener: Callable[["RunRecord"], None]) -> None:
         """Call ``listener(record)`` once, when the run ends (any terminal status)."""
         self.taps.end_listeners.append(listener)
 
-    @property
-    def ended(self) -> bool:
-        return self.status in TERMINAL
+    ended = property(lambda self: self.status in TERMINAL, doc="In a terminal status.")
 
     # ------------------------------------------------------------ the driver's side
     def attach(self, trainer: Trainer) -> None:
@@ -132,10 +132,8 @@ class RunRecord:
     def add_cpu(self, seconds: float) -> None:
         self._cpu_s += seconds
 
-    @property
-    def busy_s(self) -> float:
-        """Seconds spent computing so far (not paused, not queued)."""
-        return self._busy_s
+    busy_s = property(lambda self: self._busy_s, doc="Seconds spent computing so far "
+                      "(not paused, not queued).")
 
     def record_eval(self, busy: float) -> None:
         trainer = self.trainer
@@ -269,7 +267,8 @@ class RunRecord:
                 weights_step=self._weights_step,
                 steps_per_epoch=t.steps_per_epoch if t else 1,
                 batch_size=t.batch_size if t else self.config.batch_size,
-                cpu_s=self._cpu_s, pace=self.pace,
+                cpu_s=self._cpu_s, pace=self.pace, slowed=self.slowed,
+                cpu_share=self.cpu_share, step_cost_s=self.cost_s,
                 health=self._health.latest if self._health is not None else None)
 
     def _message(self, step: int) -> str:

@@ -19,6 +19,8 @@ from playground.config import InvalidConfig
 from playground.runs import commands
 from playground.runs.commands import Inbox
 from playground.runs.jobs import JobBoard, JobSnapshot, Progress
+from playground.runs.lanes.mirror import MirrorRecord
+from playground.runs.lanes.pool import LaneDriver, LaneInbox, LanePool
 from playground.runs.limits import Limits, configure_torch_threads, warm_up
 from playground.runs.reaper import Reaper
 from playground.runs.record import HISTORY_POINTS, RunRecord
@@ -51,6 +53,12 @@ class RunRegistry:
                               self._send, self._closed)
         self._reaper.start()
         threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+        # Single runs train on lanes (worker processes, one thread each) when the limits
+        # ask for them; else each on a thread of this process (runs/lanes/__init__.py).
+        self._lanes = LanePool(self.limits.lanes) if self.limits.lanes else None
+        if self._lanes is not None:
+            threading.Thread(target=self._lanes.warm, name="lanes-warm-up",
+                             daemon=True).start()
 
     # ------------------------------------------------------------ starting
     def start(self, config, owner: str = "", task=None, start_paused: bool = False,
@@ -61,9 +69,20 @@ class RunRegistry:
         errors = config.validate()
         if errors:
             raise InvalidConfig(errors)
-        record = RunRecord(new_id(), config, owner=owner, label=label, paused=start_paused)
+        on_lane = self._lanes is not None and task is None
+        record = (MirrorRecord if on_lane else RunRecord)(
+            new_id(), config, owner=owner, label=label, paused=start_paused)
         record.pace = commands.checked("set_pace", pace)
         record.parent_id = parent_id
+        if on_lane:
+            entry = Entry(record, LaneInbox(self._lanes, record))
+            entry.thread = LaneDriver(self._lanes, record)
+            self._admit([entry], owner)
+            try:
+                self._lanes.start(record, init_state)
+            except Exception as exc:     # no lane: the run fails with the reason
+                record.lost(str(exc))
+            return record.run_id
         entry = Entry(record, Inbox())
         entry.thread = RunThread(record, entry.inbox, self.slots, task=task,
                                  init_state=init_state)
@@ -264,6 +283,10 @@ class RunRegistry:
         owners = {e.record.owner for e in self._table.all() if e.record.status in ACTIVE}
         return len(owners - set(self._sessions.released()))
 
+    def lanes(self) -> list[dict]:
+        """Each training lane's process, cores used lately and runs (Server page)."""
+        return self._lanes.view() if self._lanes is not None else []
+
     def usage(self) -> tuple[int, int]:
         """(compute slots busy, runs and jobs waiting for one)."""
         return self.slots.busy(), self.slots.queued()
@@ -280,6 +303,8 @@ class RunRegistry:
     def shutdown(self, timeout: float = 5.0) -> None:
         """Stop every run and the reaper, and wait for their threads to end."""
         self._closed.set()
+        if self._lanes is not None:      # the lanes stop their runs and say so
+            self._lanes.shutdown(timeout)
         entries = self._table.all()
         for e in entries:
             e.inbox.put("stop")

@@ -50,6 +50,9 @@ class Snapshot:
     label: str = ""                 # what legends call it ("Adam lr=0.01 batch=32", "Zeros")
     group_id: str | None = None     # the comparison it belongs to, if any
     health: Any = None              # training.health.Health at the last record (immutable)
+    slowed: bool = False            # paced, but the server cannot keep up (runs/lanes)
+    cpu_share: float | None = None  # cores it used lately (measured on a lane)
+    step_cost_s: float | None = None  # CPU s per step (measured on a lane)
 
     @property
     def progress(self) -> float:

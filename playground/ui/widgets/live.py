@@ -62,7 +62,12 @@ def status_message(snap: Snapshot) -> None:
     gets a one-line badge (it is on screen all the time, above the charts); the states
     a person has to read and act on get a full alert."""
     s = snap.status
-    if s == Status.RUNNING:
+    if s == Status.RUNNING and snap.slowed:
+        # Every paced run on a busy server is slowed alike; say so and by how much.
+        st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g} · "
+                 f"slowed: the server is busy ({snap.steps_per_sec:,.0f} of "
+                 f"{snap.pace:,.0f} steps/s)", icon=":material/speed:", color="orange")
+    elif s == Status.RUNNING:
         st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
                  icon=":material/play_circle:", color="green")
     elif s == Status.QUEUED:

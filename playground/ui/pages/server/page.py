@@ -15,6 +15,7 @@ import streamlit as st
 from playground.ui.widgets.tables import table
 from playground.runs.status import ACTIVE, Status
 from playground.ui import nav, runtime
+from playground.ui.pages.server.compute_panel import compute_panel
 from playground.ui.pages.server.store_panel import store_panel
 
 
@@ -35,6 +36,10 @@ def run_rows(reg) -> list[dict]:
     return [{"run": s.run_id, "label": s.label, "group": s.group_id or "",
              "session": s.owner or "–", "status": s.status.value, "step": s.step,
              "of": s.total_steps, "queue": s.queue_position,
+             "pace": s.pace, "reached": round(s.steps_per_sec, 1),
+             "cpu": None if s.cpu_share is None else round(s.cpu_share, 3),
+             "step_ms": None if s.step_cost_s is None else round(1e3 * s.step_cost_s, 3),
+             "slowed": s.slowed,
              "age_s": round(now - s.created), "memory_kb": round(s.memory_bytes / 1024),
              "dataset": s.config.dataset, "optimizer": s.config.optimizer,
              "disconnected": s.owner in gone}
@@ -72,6 +77,7 @@ def render() -> None:
                    f"{lim.released_pause_after_s:.0f} s) and stopped after "
                    f"{lim.stop_after_s:.0f} s ({lim.released_stop_after_s:.0f} s); a session "
                    f"may hold {lim.max_live_per_owner} live runs.")
+        compute_panel(reg, rows)
         store_panel()
         if not rows:
             st.info("No runs yet.")
@@ -81,6 +87,16 @@ def render() -> None:
             "age_s": st.column_config.NumberColumn("age (s)"),
             "memory_kb": st.column_config.NumberColumn("memory (KB)"),
             "queue": st.column_config.NumberColumn("queue position"),
+            "pace": st.column_config.NumberColumn(
+                "pace asked (steps/s)", help="Slow or Watch; empty: full speed."),
+            "reached": st.column_config.NumberColumn(
+                "pace reached (steps/s)", help="Steps per second over the last second."),
+            "cpu": st.column_config.NumberColumn(
+                "CPU share (cores)", help="Cores its training used lately (on a lane)."),
+            "step_ms": st.column_config.NumberColumn(
+                "step cost (ms CPU)", help="Measured CPU per step (moving average)."),
+            "slowed": st.column_config.CheckboxColumn(
+                "slowed", help="Paced, but the server cannot give it its pace now."),
             "disconnected": st.column_config.CheckboxColumn("tab closed"),
         })
         st.download_button("Runs (CSV)", frame.to_csv(index=False), "runs.csv", "text/csv",
