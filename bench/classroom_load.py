@@ -32,21 +32,25 @@ ws``: they send the same rerun requests a browser sends, including each live fra
 (``--clients browser``: the honest end-to-end measure, but 20 renderers then compete with
 the server for the cores, so it needs a machine with more cores than this bench assumes).
 
-"Runs alive after close": the worker threads cannot be named from outside the process
-(``/proc/<pid>/task/*/comm`` shows ``python``, not Python's ``run-<id>`` thread names, and
-the admin CLI cannot see another process's registry), so each live run is counted as one
-thread above the baseline: N = max(0, threads after the TTL − baseline threads). Training
-threads are the only per-run threads, so a leaked run shows as +1; a leaked session or
-executor thread would show too, which is also a leak worth reporting.
+"Runs alive after close": what the Server page shows as "Live runs" once the released
+sessions' runs should have stopped (runs train on lanes, worker processes, so they are
+not threads of the server), and any thread of the server above the baseline (a leaked
+session, executor or in-process run would show there): N = the larger of the two.
 
-Last line: ``20 sessions: rerun p95 X ms, runs alive after close: N`` (targets: p95 < 500
-ms, N = 0). Other work on the machine shows in the printed load average; numbers taken
-on a busy machine are pessimistic.
+6. Trains 4 full-speed runs at once in a registry inside the bench process with the app's
+   limits (one lane per core; the server is idle by then) and prints Jain's fairness
+   index of their steps/s (target ≥ 0.9).
+
+Last line: ``20 sessions: rerun p95 X ms, queued Q, median pace Y steps/s, runs alive
+after close: N`` (targets on 2 cores: p95 < 500 ms, Q = 0 runs ever shown queued, Y ≥ 120
+steps/s = 80% of Watch pace, N = 0). Other work on the machine shows in the printed load
+average; numbers taken on a busy machine are pessimistic.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import random
 import re
@@ -258,7 +262,7 @@ async def student(clients, h, clicks: int, latencies: list, failures: list,
 
 async def bench(args) -> int:
     random.seed(0)
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.gettempdir()) / f"classroom_load_{port}.log"
     t_bench = time.monotonic()
@@ -376,18 +380,79 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
     t_close = time.monotonic()
     wait_s = SESSION_TTL_S + RELEASED_STOP_S + 20
     threads, rss = proc_status(pid)
+    live = None
     while time.monotonic() - t_close < wait_s:
-        await asyncio.sleep(1)
+        await asyncio.sleep(2)
         threads, rss = proc_status(pid)
-        if threads <= base_threads and time.monotonic() - t_close > RELEASED_STOP_S + 2:
-            break
-    alive = max(0, threads - base_threads)
+        if time.monotonic() - t_close > RELEASED_STOP_S + 2:
+            live = await server_page_live_runs(clients.base)
+            if threads <= base_threads and live == 0:
+                break
+    alive = max(0, threads - base_threads, live if live is not None else 0)
+    print(f"the Server page shows {live} live runs (queued, running or paused)")
     print(f"{time.monotonic() - t_close:.0f} s after closing: {threads} threads "
           f"(baseline {base_threads}), {rss:.0f} MB RSS (baseline {base_rss:.0f} MB, "
           f"peak {max(peak_rss, during_rss):.0f} MB, +{rss - base_rss:.0f} MB kept)")
+    queued = sum(bool(getattr(h, "ever_queued", False)) for h in handles)
+    slowed = sum(bool(getattr(h, "ever_slowed", False)) for h in handles)
+    print(f"{queued} of {len(handles)} runs were ever shown queued, {slowed} ever shown "
+          "slowed (the server is busy)")
+    rates_full = full_speed_rates(args.full_speed_runs)
+    print(f"{len(rates_full)} full-speed runs at once (in-process registry, default limits): "
+          f"steps/s {', '.join(f'{r:.0f}' for r in rates_full)}; Jain's fairness "
+          f"{jain(rates_full):.3f}")
     print(f"bench time {time.monotonic() - t_bench:.0f} s; server log: {log_path}")
-    print(f"{n} sessions: rerun p95 {p95:.0f} ms, runs alive after close: {alive}")
+    print(f"{n} sessions: rerun p95 {p95:.0f} ms, queued {queued}, median pace "
+          f"{statistics.median(rates):.0f} steps/s, runs alive after close: {alive}")
     return 0
+
+
+async def server_page_live_runs(base: str) -> int | None:
+    """What a teacher sees: the Server page's "Live runs" metric (runs on lanes are not
+    threads of the server, so they are counted here)."""
+    from ws_student import WsStudent
+
+    s = WsStudent(base, "", page="server")
+    try:
+        await s.connect()
+        await asyncio.wait_for(s.finished.wait(), OPEN_TIMEOUT_S)
+    finally:
+        await s.close()
+    value = s.metrics.get("Live runs", "")
+    return int(value) if value.isdigit() else None
+
+
+def jain(xs: list[float]) -> float:
+    """Jain's fairness index: 1 when every run gets the same, 1/n when one gets all."""
+    return sum(xs) ** 2 / (len(xs) * sum(x * x for x in xs)) if any(xs) else 0.0
+
+
+def full_speed_rates(n: int, seconds: float = 4.0) -> list[float]:
+    """Steps/s of ``n`` full-speed runs trained at once by a registry in this process
+    (the server is idle by now): the turns the scheduler gives full-speed runs."""
+    sys.path.insert(0, str(ROOT))
+    from playground.config import RunConfig
+    from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
+
+    configure_torch_threads()
+    # The app's own limits: single runs on one lane per core.
+    reg = RunRegistry(dataclasses.replace(Limits.from_env({}), max_live_per_owner=100,
+                                          reap_every_s=60))
+    config = RunConfig(dataset="spiral", optimizer="adam", lr=0.01, batch_size=32,
+                       length=1_000_000)
+    try:
+        ids = [reg.start(config, owner=f"student{i}") for i in range(n)]
+
+        def steps() -> list[int]:
+            return [reg.snapshot(i, poll=False, max_points=2, with_weights=False).step
+                    for i in ids]
+        time.sleep(2.0)                       # built, measured, in their turns
+        a, t0 = steps(), time.perf_counter()
+        time.sleep(seconds)
+        b, t1 = steps(), time.perf_counter()
+        return [(y - x) / (t1 - t0) for x, y in zip(a, b)]
+    finally:
+        reg.shutdown()
 
 
 def main() -> int:
@@ -401,6 +466,10 @@ def main() -> int:
                     help="extra Streamlit option for the server, e.g. runner.postScriptGC=false")
     ap.add_argument("--max-concurrent", type=int, default=None,
                     help="PLAYGROUND_MAX_CONCURRENT for the server (default: the app's)")
+    ap.add_argument("--full-speed-runs", type=int, default=4,
+                    help="full-speed runs trained at once for the fairness index")
+    ap.add_argument("--port", type=int, default=None,
+                    help="port for the app server (default: a free one)")
     args = ap.parse_args()
     if args.clients == "browser" and not Path(CHROMIUM).exists():
         raise SystemExit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")

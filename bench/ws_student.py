@@ -27,8 +27,10 @@ class WsStudent:
     own drawing time). A run already under way when the request arrives (another
     fragment's poll) finishes first and is not counted as the answer."""
 
-    def __init__(self, base: str, path: str):
+    def __init__(self, base: str, path: str, page: str = ""):
         self.base, self.query = base, path.lstrip("/?")
+        self.page = page                       # e.g. "server"; "" = the default page
+        self.metrics: dict[str, str] = {}      # metric label -> value shown
         self.ids: dict[str, str] = {}          # widget key -> widget id
         self.states: dict[str, object] = {}    # widget key -> value we hold
         self.fragments: dict[str, float] = {}  # fragment id -> interval (s)
@@ -37,6 +39,8 @@ class WsStudent:
         self._answer_after = 0    # the run answering a request is the first one after it
         self.step = None
         self.status = ""
+        self.ever_queued = False               # a "Queued ..." alert was ever shown
+        self.ever_slowed = False               # a "slowed: the server is busy" badge
         self.finished = asyncio.Event()
         self._tasks: list = []
 
@@ -61,6 +65,8 @@ class WsStudent:
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
+        if self.page:
+            cs.page_name = self.page
         if fragment:
             cs.fragment_id, cs.is_auto_rerun = fragment, auto
         for key, value in self.states.items():
@@ -132,11 +138,16 @@ class WsStudent:
     def _element(self, el, fragment_id: str = "") -> None:
         kind = el.WhichOneof("type")
         sub = getattr(el, kind)
+        if kind == "metric":
+            self.metrics[sub.label] = sub.body
         if kind == "metric" and sub.label == "Step":
             digits = re.sub(r"\D", "", sub.body)
             self.step = int(digits) if digits else None
         elif kind == "alert":
             self.status = sub.body
+            self.ever_queued = self.ever_queued or sub.body.startswith("Queued")
+        elif kind == "markdown" and "slowed: the server is busy" in sub.body:
+            self.ever_slowed = True
         elif "id" in sub.DESCRIPTOR.fields_by_name and sub.id:
             key = sub.id.rsplit("-", 1)[-1]
             self.ids[key] = sub.id

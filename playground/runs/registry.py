@@ -6,7 +6,12 @@ compute-slot cap and the per-session limit (:mod:`.table`), sends commands (chec
 first, :mod:`.commands`), hands out immutable snapshots and copies, and runs a reaper
 (:mod:`.reaper`) that pauses runs nobody has looked at for a while and stops them after
 longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a trainer or
-a record: only ids, snapshots and copies.
+a record: only ids, snapshots and copies (the reading side is :mod:`.reading`).
+
+Where runs train: single runs on *lanes* (worker processes, :mod:`.lanes`) when
+``Limits.lanes`` > 0 — the app's default, one per core — else each on its own thread
+here (:class:`~.thread.RunThread`), as do comparison groups, jobs and runs handed a task
+object. Both kinds keep a RunRecord here, so everything reads them the same way.
 """
 from __future__ import annotations
 
@@ -23,10 +28,10 @@ from playground.runs.lanes.mirror import MirrorRecord
 from playground.runs.lanes.pool import LaneDriver, LaneInbox, LanePool
 from playground.runs.limits import Limits, configure_torch_threads, warm_up
 from playground.runs.reaper import Reaper
-from playground.runs.record import HISTORY_POINTS, RunRecord
+from playground.runs.reading import Reading
+from playground.runs.record import RunRecord
 from playground.runs.sessions import Sessions
 from playground.runs.slots import ComputeSlots
-from playground.runs.snapshot import GroupSnapshot, Snapshot
 from playground.runs.status import ACTIVE
 from playground.runs.table import Entry, RunLimitError, RunTable
 from playground.runs.thread import RunThread
@@ -38,7 +43,7 @@ def new_id() -> str:
     return uuid.uuid4().hex[:10]
 
 
-class RunRegistry:
+class RunRegistry(Reading):
     def __init__(self, limits: Limits | None = None):
         self.limits = limits or Limits()
         configure_torch_threads()
@@ -197,51 +202,6 @@ class RunRegistry:
             entry.group.owner = owner
         else:
             self._table.set_owner([run_id], owner)
-
-    # ------------------------------------------------------------ reading
-    def snapshot(self, run_id: str | None, poll: bool = True,
-                 max_points: int = HISTORY_POINTS, with_weights: bool = True
-                 ) -> Snapshot | None:
-        entry = self._table.get(run_id)
-        return entry.record.snapshot(poll, max_points, with_weights) if entry else None
-
-    def snapshots(self, owner: str | None = None, **options) -> list[Snapshot]:
-        """Snapshots of every run (of one session), oldest first; unpolled by default."""
-        options.setdefault("poll", False)
-        return [e.record.snapshot(**options) for e in self._table.all()
-                if owner is None or e.record.owner == owner]
-
-    def group(self, group_id: str | None, **options) -> GroupSnapshot | None:
-        group = self._table.group(group_id)
-        return group.view(**options) if group is not None else None
-
-    def group_of(self, run_id: str | None) -> str | None:
-        entry = self._table.get(run_id)
-        return entry.group.group_id if entry is not None and entry.group is not None else None
-
-    def task(self, run_id: str):
-        """The data a run trains on (shared and read-only: runs only index it), or None."""
-        entry = self._table.get(run_id)
-        return entry.record.trainer.task if entry and entry.record.trainer else None
-
-    def history(self, run_id: str, max_points: int = HISTORY_POINTS) -> dict | None:
-        entry = self._table.get(run_id)
-        return entry.record.history_view(max_points) if entry else None
-
-    def capture(self, run_id: str):
-        """A paused or ended run's path for a loss surface, as copies (or ValueError)."""
-        from playground.surface.capture import capture_record
-
-        entry = self._table.get(run_id)
-        if entry is None:
-            raise ValueError(f"run {run_id} no longer exists")
-        return capture_record(entry.record)
-
-    def join(self, run_id: str, timeout: float | None = None) -> None:
-        """Wait until a run's driver is done (tests and benchmarks)."""
-        entry = self._table.get(run_id)
-        if entry is not None:
-            (entry.thread or entry.group).join(timeout)
 
     # ------------------------------------------------------------ jobs
     def start_job(self, fn: Callable[[Progress], Any], owner: str = "", label: str = "") -> str:

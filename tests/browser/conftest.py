@@ -44,8 +44,9 @@ def app_url(tmp_path_factory):
            # A closed tab's session is released after 2 s (Streamlit's default is 120 s)
            # and its runs paused 2 s later, so a journey can watch the reaper at work.
            "--server.disconnectedSessionTTL", str(SESSION_TTL_S)]
+    # The app as deployed: single runs train on lanes (worker processes).
     env = {**os.environ, "PLAYGROUND_RELEASED_PAUSE_AFTER_S": str(RELEASED_PAUSE_S),
-           "PLAYGROUND_RELEASED_STOP_AFTER_S": "120"}
+           "PLAYGROUND_RELEASED_STOP_AFTER_S": "120", "PLAYGROUND_LANES": "2"}
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"

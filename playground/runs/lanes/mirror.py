@@ -121,6 +121,15 @@ class MirrorRecord(RunRecord):
             self.changed.notify_all()
         self.taps.ended(self)
 
+    def stop_waiting(self) -> None:
+        """Stopped before it reached a lane (it was queued): it ends here."""
+        with self._lock:
+            if self.ended:
+                return
+            self.status, self.message = Status.STOPPED, "stopped before it started"
+            self.changed.notify_all()
+        self.taps.ended(self)
+
     def wait_acked(self, seq: int, timeout: float) -> bool:
         """Wait until the lane has applied command ``seq`` (or the run has ended)."""
         deadline = time.monotonic() + timeout

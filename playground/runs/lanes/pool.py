@@ -19,7 +19,10 @@ import os
 import threading
 import time
 
+from playground.runs.lanes import admission
 from playground.runs.lanes.mirror import MirrorRecord
+from playground.runs.lanes.queue import LaneQueue
+from playground.runs.status import Status
 
 log = logging.getLogger(__name__)
 ACK_WAIT_S = 2.0        # a command waits this long at most for its lane's answer
@@ -42,6 +45,7 @@ class _Lane:
         self.send_lock = threading.Lock()
         self.ready = threading.Event()
         self.alive = True
+        self.on_freed = None              # called when a run ended or paused (the queue)
         self.receiver = threading.Thread(target=self._receive, daemon=True,
                                          name=f"lane-{index}-receiver")
         self.receiver.start()
@@ -67,12 +71,16 @@ class _Lane:
                     self.ready.set()
                 elif message[0] == "deltas":
                     _, deltas, self.stats = message
+                    freed = False
                     for d in deltas:
                         record = self.records.get(d["run_id"])
                         if record is not None:
                             record.apply(d)
+                            freed = freed or record.status.value != "running"
                             if record.ended:
                                 self.records.pop(d["run_id"], None)
+                    if freed and self.on_freed is not None:
+                        self.on_freed()
         except (EOFError, OSError):
             pass
         except Exception as exc:         # a delta this side cannot read: say so
@@ -87,6 +95,8 @@ class _Lane:
         for record in list(self.records.values()):
             record.lost(why)
         self.records.clear()
+        if self.on_freed is not None:
+            self.on_freed()
 
 
 def _serve(conn, parent_pid: int) -> None:
@@ -105,6 +115,7 @@ class LanePool:
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         self._closed = False
+        self._queue = LaneQueue()
 
     def warm(self) -> None:
         """Start every lane now (in the background: torch imports take seconds)."""
@@ -119,7 +130,8 @@ class LanePool:
 
     # -------------------------------------------------------------- runs
     def start(self, record: MirrorRecord, init_state: dict | None = None) -> None:
-        """Send a run to the least loaded lane."""
+        """Send a run to the least loaded lane, or queue it when the lanes are saturated
+        (:mod:`.admission`); a run that starts paused takes nothing and never waits."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the training lanes have been shut down")
@@ -129,33 +141,94 @@ class LanePool:
             if not lane.ready.wait(START_WAIT_S):
                 raise RuntimeError("a training process did not start in "
                                    f"{START_WAIT_S:.0f} s")
-        lane = min((x for x in lanes if x.alive), key=lambda x: (x.load(), len(x.records)),
-                   default=None)
+        record.queue_position = lambda: self._queue.position(record)
+        with self._lock:
+            if record.status != Status.PAUSED and (len(self._queue) or not self._fits(record)):
+                self._queue.add(record, init_state)
+                self._queue.tell(self.records())
+                return
+        self._place(record, init_state)
+
+    def _fits(self, record: MirrorRecord) -> bool:
+        live = [r for r in self.records() if r.status == Status.RUNNING]
+        cost = admission.prior_cost([r.cost_s for r in live if r.cost_s is not None])
+        floors = [admission.floor(r.pace, r.cost_s) for r in live]
+        return admission.fits(floors, admission.floor(record.pace, cost), self.size)
+
+    def _place(self, record: MirrorRecord, init_state: dict | None,
+               paused: bool | None = None) -> None:
+        lanes = [x for x in self._lanes if x.alive] or self._refill()
+        lane = min(lanes, key=lambda x: (x.load(), len(x.records)), default=None)
         if lane is None:
             raise RuntimeError("no training process could be started")
         record.lane = lane
+        lane.on_freed = self._admit_waiting
         lane.records[record.run_id] = record
         spec = {"run_id": record.run_id, "config": record.config.to_dict(),
                 "owner": record.owner, "label": record.label,
-                "paused": record.status.value == "paused", "pace": record.pace,
+                "paused": record.status == Status.PAUSED if paused is None else paused,
+                "pace": record.pace,
                 "init_state": ({k: v.detach().cpu().numpy() for k, v in init_state.items()}
                                if init_state else None)}
         lane.post(("start", spec))
 
+    def _refill(self) -> list:
+        with self._lock:
+            self._fill()
+            return [x for x in self._lanes if x.alive]
+
+    # -------------------------------------------------------------- the queue
+    def _admit_waiting(self) -> None:
+        """A run ended or paused: start the waiting runs that fit now, in order."""
+        while len(self._queue) and not self._closed:
+            with self._lock:
+                w = self._queue.pop_head_if(self._fits)
+            if w is None:
+                break
+            try:
+                self._place(w.record, w.init_state)
+            except Exception as exc:
+                w.record.lost(str(exc))
+                continue
+            for name, arg, seq in w.commands:
+                self._post(w.record, name, arg, seq)
+        self._queue.tell(self.records())
+
     def send(self, record: MirrorRecord, name: str, arg=None, wait: bool = True) -> None:
-        """Carry a (checked) command to the run's lane; wait until it is applied."""
-        lane = record.lane
-        if lane is None or not lane.alive or record.ended:
-            return
+        """Carry a (checked) command to the run's lane; wait until it is applied. A
+        waiting run keeps its commands for its lane, except that Stop ends it here and
+        Pause lets it start at once, paused (a paused run takes no compute)."""
         seq = next(self._seq)
         if name == "set_pace":
             record.pace = arg                 # a viewing preference: shown at once
-        try:
-            lane.post(("cmd", record.run_id, seq, name, arg))
-        except (BrokenPipeError, OSError):
-            return                            # the receiver fails its runs
-        if wait:
+        waiting = self._queue.find(record)
+        if waiting is not None and name not in ("stop", "pause"):
+            waiting.commands.append((name, arg, seq))
+            return
+        if waiting is not None and not self._queue.remove(waiting):
+            waiting = None                    # it just left the line for a lane
+        if waiting is not None and name == "stop":
+            record.stop_waiting()
+            self._admit_waiting()
+            return
+        if waiting is not None:              # paused while waiting: start it, paused
+            self._place(record, waiting.init_state, paused=True)
+            record.pause()                    # shown at once; the lane starts it paused
+            for queued in waiting.commands:
+                self._post(record, *queued)
+            self._admit_waiting()
+            return
+        if record.lane is None or not record.lane.alive or record.ended:
+            return
+        if self._post(record, name, arg, seq) and wait:
             record.wait_acked(seq, ACK_WAIT_S)
+
+    def _post(self, record: MirrorRecord, name: str, arg, seq: int) -> bool:
+        try:
+            record.lane.post(("cmd", record.run_id, seq, name, arg))
+            return True
+        except (BrokenPipeError, OSError):
+            return False                      # the receiver fails its runs
 
     def records(self) -> list[MirrorRecord]:
         return [r for lane in self._lanes for r in list(lane.records.values())]
@@ -179,6 +252,8 @@ class LanePool:
         with self._lock:
             self._closed = True
             lanes = list(self._lanes)
+        for w in self._queue.drain():
+            w.record.stop_waiting()
         for lane in lanes:
             try:
                 lane.post(("shutdown",))

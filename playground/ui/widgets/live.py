@@ -70,6 +70,10 @@ def status_message(snap: Snapshot) -> None:
     elif s == Status.RUNNING:
         st.badge(f"Training · {snap.config.optimizer_label}, learning rate {snap.lr:g}",
                  icon=":material/play_circle:", color="green")
+    elif s == Status.QUEUED and "saturated" in snap.message:
+        # On lanes a run waits only when the server is really full: say why, how long.
+        st.info(snap.message[0].upper() + snap.message[1:] + ".",
+                icon=":material/hourglass_top:")
     elif s == Status.QUEUED:
         pos = f" (position {snap.queue_position} in the queue)" if snap.queue_position else ""
         st.info(f"Queued{pos}: every compute slot is busy; it starts as soon as one frees up.",
