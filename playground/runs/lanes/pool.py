@@ -163,6 +163,8 @@ class LanePool:
             raise RuntimeError("no training process could be started")
         record.lane = lane
         lane.on_freed = self._admit_waiting
+        # Admitted: it is not waiting for anything but its lane building it (ms).
+        record.set_running("starting on a training process")
         lane.records[record.run_id] = record
         spec = {"run_id": record.run_id, "config": record.config.to_dict(),
                 "owner": record.owner, "label": record.label,

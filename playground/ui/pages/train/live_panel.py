@@ -84,6 +84,11 @@ def live_panel(snap: Snapshot) -> None:
             # The charts below this fragment were drawn with the old options.
             st.rerun(scope="app")
         s = reg.snapshot(run_id, with_weights=charts_inside)
+        if (not drawn["full_run"] and charts_inside and s is not None
+                and (live.poll_intervals(s, reg.watched_sessions())[1] or 0) > charts_every):
+            # More students are watching than when this poll was set up: poll at the
+            # class's slower rate (a fragment's period changes only with a full run).
+            st.rerun(scope="app")
         status_part(s, view, status_col)
         if charts_inside:
             charts(s, view)
