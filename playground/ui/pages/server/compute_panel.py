@@ -6,7 +6,9 @@ import time
 
 import streamlit as st
 
-_last: dict[str, float] = {}
+# From when the page was first imported (the app's start-up), so the first look already
+# has something to measure against.
+_last: dict[str, float] = {"wall": time.monotonic(), "cpu": time.process_time()}
 
 
 def app_cores() -> float | None:

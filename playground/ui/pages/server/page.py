@@ -33,16 +33,15 @@ def _rss_mb() -> float | None:
 def run_rows(reg) -> list[dict]:
     """One row per run on the server: no personal data, only random ids."""
     now, gone = time.time(), reg.disconnected()
-    return [{"run": s.run_id, "label": s.label, "group": s.group_id or "",
-             "session": s.owner or "–", "status": s.status.value, "step": s.step,
-             "of": s.total_steps, "queue": s.queue_position,
-             "pace": s.pace, "reached": round(s.steps_per_sec, 1),
+    return [{"run": s.run_id, "label": s.label, "status": s.status.value, "step": s.step,
+             "of": s.total_steps, "pace": s.pace,
+             "reached": round(s.steps_per_sec, 1) if s.status == Status.RUNNING else None,
              "cpu": None if s.cpu_share is None else round(s.cpu_share, 3),
              "step_ms": None if s.step_cost_s is None else round(1e3 * s.step_cost_s, 3),
-             "slowed": s.slowed,
-             "age_s": round(now - s.created), "memory_kb": round(s.memory_bytes / 1024),
-             "dataset": s.config.dataset, "optimizer": s.config.optimizer,
-             "disconnected": s.owner in gone}
+             "slowed": s.slowed, "queue": s.queue_position, "session": s.owner or "–",
+             "group": s.group_id or "", "age_s": round(now - s.created),
+             "memory_kb": round(s.memory_bytes / 1024), "dataset": s.config.dataset,
+             "optimizer": s.config.optimizer, "disconnected": s.owner in gone}
             for s in reg.snapshots(max_points=2, with_weights=False)]
 
 
@@ -62,14 +61,17 @@ def render() -> None:
         lim = reg.limits
         cols = st.columns(6)
         cols[0].metric("Computing", f"{busy} / {lim.max_concurrent}",
-                       help="Runs and jobs holding a compute slot now (the cap is "
-                            "PLAYGROUND_MAX_CONCURRENT, default = CPU cores).")
+                       help="Comparisons, jobs (sweeps, surfaces, lesson evidence) and runs "
+                            "trained in this process holding a compute slot now (the cap is "
+                            "PLAYGROUND_MAX_CONCURRENT, default = CPU cores). Single runs on "
+                            "lanes are counted below.")
         cols[1].metric("Queued", queued, help="Waiting for a free slot.")
         cols[2].metric("Live runs", len(live), help="Queued, running or paused.")
         cols[3].metric("Sessions", len({r["session"] for r in live}))
         cols[4].metric("Threads", threading.active_count(),
-                       help="Python threads in this process: one per live run, plus "
-                            "Streamlit's own.")
+                       help="Python threads in this process: one per run, group or job "
+                            "trained here, plus Streamlit's own (runs on lanes train in "
+                            "their own processes).")
         rss = _rss_mb()
         cols[5].metric("Memory", f"{rss:,.0f} MB" if rss else "–",
                        help="Resident memory of the whole app process.")
