@@ -138,6 +138,7 @@ def style(fig: go.Figure, title: str | None = None, x_title: str | None = None,
     title. Extra ``layout`` keys (e.g. ``yaxis=dict(type="log")``) merge in, so the whole
     layout is set in one ``update_layout`` call: Plotly's per-call validation dominates
     the cost of a live refresh otherwise."""
+    template.install()
     base = dict(
         title=dict(text=title, font=dict(size=TITLE_SIZE), y=0.98, yanchor="top",
                    x=0.01, xanchor="left") if title else None,
