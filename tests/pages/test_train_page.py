@@ -298,3 +298,24 @@ def test_the_lectures_own_inits_are_in_the_init_select(clean_streamlit):
     assert current_config(at).init == "randn" and at.query_params["init"] == "randn"
     assert "cfg_init_std" not in {n.key for n in at.number_input}   # σ is fixed at 1
     assert any("makemore part 2" in c.value for c in at.caption)
+
+
+def test_a_paced_run_the_server_cannot_keep_up_with_says_it_is_slowed(clean_streamlit,
+                                                                       monkeypatch):
+    """On a lane, a Watch run whose steps cost more than Watch pace allows (a wide net on
+    the full digits set: tens of ms a step) is told so, with the pace it reaches."""
+    from tests.waiting import wait_until
+
+    monkeypatch.setenv("PLAYGROUND_LANES", "1")
+    reg = runtime.registry()
+    heavy = RunConfig(dataset="digits", width=512, hidden_layers=4, batch_size=0,
+                      length=10_000_000)
+    run = reg.start(heavy, owner="x", pace=150)
+    assert wait_until(lambda: reg.snapshot(run).slowed, 60)
+    at = fresh({"run": run, **heavy.to_query()})
+    time.sleep(2.5)                   # the page kept the run's Watch pace: still behind
+    at.run()
+    badge = " ".join(m.value for m in at.markdown)
+    assert "slowed: the server is busy" in badge and "of 150 steps/s" in badge
+    reg.set_pace(run, None)           # full speed is never "slowed"
+    assert not reg.snapshot(run).slowed
