@@ -21,8 +21,8 @@ from .read import read_table
 from .table import Table
 
 _CACHE_ITEMS = 16
-_tables: "OrderedDict[str, Table | Exception]" = OrderedDict()
-_prepared: "OrderedDict[tuple, Prepared | Exception]" = OrderedDict()
+_tables: "OrderedDict[str, Table | tuple]" = OrderedDict()       # tuple: a refusal
+_prepared: "OrderedDict[tuple, Prepared | tuple]" = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -32,14 +32,14 @@ def _cached(cache: OrderedDict, key, make):
     if hit is None:
         try:
             hit = make()
-        except (TableProblem, user_data.UnknownUserData) as exc:
-            hit = exc
+        except TableProblem as exc:
+            hit = (str(exc), exc.field)      # kept as words: a raised exception grows
         with _lock:
             cache[key] = hit
             while len(cache) > _CACHE_ITEMS:
                 cache.popitem(last=False)
-    if isinstance(hit, Exception):
-        raise hit
+    if isinstance(hit, tuple):
+        raise TableProblem(*hit)
     return hit
 
 
