@@ -20,11 +20,11 @@ def table_report(table: tables.Table, config) -> None:
             st.warning(md_escape(note, 600), icon=":material/warning:")
         else:
             st.caption(md_escape(note, 600))
-    with st.popover("Preview the table", icon=":material/table:", width="stretch"):
+    with st.popover("Preview the table", icon=":material/table:"):
         head = table.frame.head(PREVIEW_ROWS).copy()
         head.insert(0, "row", range(1, len(head) + 1))
         st.caption(f"First {len(head)} of {len(table):,} rows.")
-        show_table(head, key="tbl_preview")
+        show_table(head, key="tbl_preview", width=min(120 + 110 * head.shape[1], 900))
         st.download_button("The table as read (CSV)", lambda: tables.safe_csv(table.frame),
                            file_name="table.csv", mime="text/csv", on_click="ignore",
                            key="tbl_download", icon=":material/download:",
