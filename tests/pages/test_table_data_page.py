@@ -131,3 +131,19 @@ def test_a_run_on_an_upload_trains_is_stored_and_runs_again(clean_streamlit):
     config = page.session_state[state.CONFIG]
     assert config.table == user_data.content_key(GOOD) and not config.validate()
     assert isinstance(config, RunConfig)
+
+
+def test_copy_as_pytorch_reads_the_uploaded_file_by_its_name(clean_streamlit):
+    from playground.ui.widgets.code_export import open_key
+
+    at = upload(fresh(), "pets.csv", GOOD)
+    at.session_state[open_key("train")] = True
+    at.run()
+    assert not at.exception
+    script = at.code[0].value
+    assert "DATA_FILE = Path('pets.csv')" in script and "LABEL = 'kind'" in script
+    assert any("pets.csv" in i.value for i in at.info)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Table")).set_value(
+        "diabetes").run()
+    assert not at.exception and not at.code
+    assert any("classification tables only" in i.value for i in at.info)

@@ -9,9 +9,9 @@ from .prepare import MIN_ROWS, Prepared, Setup, columns_used, prepare
 from .problems import TableProblem
 from .read import MAX_BYTES, MAX_ROWS, read_table
 from .table import Table
-from .task import build, is_upload, load_table, prepared, total_size
+from .task import build, is_upload, load_table, prepared, task_of, total_size
 
 __all__ = ["EXAMPLES", "MAX_BYTES", "MAX_CATEGORIES", "MAX_ROWS", "MIN_ROWS", "MissingReport",
            "Prepared", "Setup", "TASKS", "Table", "TableProblem", "build", "class_balance",
            "columns_used", "example_table", "is_upload", "load_table", "missing_report",
-           "neutralise", "prepare", "prepared", "read_table", "safe_csv", "total_size"]
+           "neutralise", "prepare", "prepared", "read_table", "safe_csv", "task_of", "total_size"]

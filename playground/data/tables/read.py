@@ -70,16 +70,41 @@ def _read_text(data: bytes, name: str) -> Table:
                            f"{MAX_ROWS:,} (take a sample of the rows)")
     header = [str(c).strip() for c in raw.iloc[0]]
     _check_header(header, name)
-    body = raw.iloc[1:].reset_index(drop=True)
-    body.columns = header
-    if body.empty:
+    if len(raw) < 2:
         raise TableProblem(f"{name} has a header row but no data rows")
-    frame = pd.DataFrame({c: typed_column(body[c]) for c in header})
+    frame = frame_from_cells(raw)
     kind = "TSV (tab-separated)" if delimiter == "\t" else f"CSV ({DELIMITERS[delimiter]}-separated)"
     notes = [f"Read as {kind}: {len(frame):,} rows × {len(header)} columns."]
     notes += formula_notes(frame, header)
     return Table(name=name, frame=frame, source=kind, notes=tuple(notes),
-                 default_label=header[-1])
+                 default_label=header[-1], delimiter=delimiter)
+
+
+def frame_from_cells(raw: pd.DataFrame) -> pd.DataFrame:
+    """Text cells, row 0 naming the columns → the typed table (exported scripts copy
+    this function, so they read a file exactly as the app did)."""
+    header = [str(c).strip() for c in raw.iloc[0]]
+    body = raw.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    return pd.DataFrame({c: typed_column(body[c]) for c in header})
+
+
+def frame_from_arrow(arrow) -> pd.DataFrame:
+    """A pyarrow table → the typed table: numbers, integers and booleans as float64
+    (infinite = missing), anything else as its text (also copied into scripts)."""
+    import pyarrow as pa
+
+    columns = {}
+    for n, col in zip(arrow.column_names, arrow.columns):
+        kind = col.type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
+            numbers = pd.Series([None if v is None else float(v) for v in col.to_pylist()],
+                                dtype="float64")
+            columns[str(n).strip()] = numbers.where(numbers.abs() < float("inf"))
+        else:   # dates, strings, anything else: its text
+            values = [None if v is None else str(v) for v in col.to_pylist()]
+            columns[str(n).strip()] = typed_column(pd.Series(values, dtype=object))
+    return pd.DataFrame(columns)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -172,18 +197,8 @@ def _read_parquet(data: bytes, name: str) -> Table:
         raise TableProblem(f"{name}: its columns cannot be read: {str(exc)[:160]}") from None
     if n_rows == 0:
         raise TableProblem(f"{name} has columns but no rows")
-    columns = {}
-    for n, col in zip(names, arrow.columns):
-        kind = col.type
-        if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
-            numbers = pd.Series([None if v is None else float(v) for v in col.to_pylist()],
-                                dtype="float64")
-            columns[str(n).strip()] = numbers.where(numbers.abs() < float("inf"))
-        else:   # dates, strings, anything else: its text
-            values = [None if v is None else str(v) for v in col.to_pylist()]
-            columns[str(n).strip()] = typed_column(pd.Series(values, dtype=object))
-    frame = pd.DataFrame(columns)
-    header = list(columns)
+    frame = frame_from_arrow(arrow)
+    header = list(frame.columns)
     notes = [f"Read as Parquet: {len(frame):,} rows × {len(header)} columns."]
     notes += formula_notes(frame, header)
     return Table(name=name, frame=frame, source="Parquet", notes=tuple(notes),

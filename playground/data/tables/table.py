@@ -1,7 +1,7 @@
 """A table as read: typed columns, where it came from, and what the user should know."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ class Table:
     source: str                     # "CSV (comma-separated)", "Parquet", "scikit-learn"
     notes: tuple[str, ...] = ()
     default_label: str = ""         # the label column when the setup names none
-    column_help: dict = field(default_factory=dict)   # column -> what it measures
+    delimiter: str = ""             # a text file's cell separator ("" for other sources)
 
     @property
     def columns(self) -> list[str]:

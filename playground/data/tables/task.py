@@ -15,7 +15,8 @@ import torch
 from .. import user_data
 from ..base import Split, TaskData
 from .examples import EXAMPLES, example_table
-from .prepare import Prepared, Setup, prepare
+from .labels import decide_task
+from .prepare import Prepared, Setup, columns_used, prepare
 from .problems import TableProblem
 from .read import read_table
 from .table import Table
@@ -94,3 +95,16 @@ def build(config) -> TaskData:
     return TaskData(name="table", kind="table", n_features=p.x.shape[1],
                     n_classes=len(p.class_names), class_names=p.class_names, train=train,
                     val=val, test=test, model_kind="mlp", extra=extra)
+
+
+def task_of(config) -> str:
+    """"classification" or "regression" for this config, known before building it (what
+    the label column and the Predict choice say; "classification" while they are not
+    usable). For ``DatasetSpec.task`` (issue #18's regression part)."""
+    try:
+        setup = Setup.from_config(config)
+        table = load_table(config.table)
+        label, _ = columns_used(table, setup)
+        return decide_task(table.frame[label], label, setup.task)
+    except (TableProblem, AttributeError, TypeError):
+        return "classification"

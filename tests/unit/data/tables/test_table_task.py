@@ -100,3 +100,13 @@ def test_a_search_trial_in_a_worker_process_reads_the_upload_by_its_key():
     finally:
         pool.close()
     assert [r.state for r in records] == ["complete", "complete"], [r.message for r in records]
+
+
+def test_the_task_is_known_before_building():
+    from playground.data.tables import task_of
+
+    assert task_of(TABLE) == "classification"
+    assert task_of(TABLE.replace(table="diabetes")) == "regression"
+    assert task_of(TABLE.replace(table="diabetes", table_task="classification")) == \
+        "classification"
+    assert task_of(TABLE.replace(table="0123456789abcdef")) == "classification"
