@@ -147,3 +147,23 @@ def test_copy_as_pytorch_reads_the_uploaded_file_by_its_name(clean_streamlit):
         "diabetes").run()
     assert not at.exception and not at.code
     assert any("classification tables only" in i.value for i in at.info)
+
+
+def test_an_lr_sweep_runs_on_an_uploaded_table(clean_streamlit):
+    key = user_data.put(GOOD)
+
+    def sweep_page():
+        from playground.ui import shell
+        shell.main(default="sweep")
+
+    at = AppTest.from_function(sweep_page, default_timeout=60)
+    at.session_state[state.CONFIG] = RunConfig(dataset="table", table=key,
+                                               label_column="kind")
+    at.run()
+    at.button(key="sw_run").click().run()
+    deadline = time.monotonic() + 60
+    while "sw_chart" not in charts(at) and time.monotonic() < deadline:
+        assert not at.exception
+        time.sleep(0.2)
+        at.run()
+    assert "sw_chart" in charts(at) and not at.exception
