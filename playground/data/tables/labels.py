@@ -49,7 +49,9 @@ def class_values(label: pd.Series, name: str) -> list:
 
 
 def class_names(values: list) -> list[str]:
-    return [_text(v) for v in values]
+    """How the classes are shown: as the file wrote them, except that < and > become
+    ‹ › (chart labels read a few HTML tags; a class called <a href=…> stays text)."""
+    return [_text(v).replace("<", "‹").replace(">", "›") for v in values]
 
 
 def encode_classes(label: pd.Series, values: list) -> np.ndarray:

@@ -19,6 +19,7 @@ from .table import Table, typed_column
 
 MAX_BYTES = 20 * 1024 * 1024      # the app's upload limit (.streamlit/config.toml)
 MAX_ROWS = 200_000                # more does not train in a lesson's minutes on 2 cores
+MAX_COLUMNS = 1_000               # a wider file is not a feature table (and parses slowly)
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
 _SNIFF_LINES = 50
 _FORMULA_NOTES = 5                # formula-looking cells named one by one, then counted
@@ -52,6 +53,10 @@ def _read_text(data: bytes, name: str) -> Table:
         raise TableProblem(f"{name} is empty: expected a header row naming the columns, "
                            "then one row per example")
     delimiter = sniff_delimiter(text)
+    first = next(csv.reader([text.lstrip().split("\n", 1)[0]], delimiter=delimiter))
+    if len(first) > MAX_COLUMNS:
+        raise TableProblem(f"{name}: the first row has {len(first):,} columns; the limit is "
+                           f"{MAX_COLUMNS:,}")
     try:
         raw = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
                           keep_default_na=False, na_filter=False, skip_blank_lines=True,

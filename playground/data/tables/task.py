@@ -21,7 +21,7 @@ from .problems import TableProblem
 from .read import read_table
 from .table import Table
 
-_CACHE_ITEMS = 16
+_CACHE_ITEMS = 8           # a prepared 200,000-row table can hold ~100 MB of inputs
 _tables: "OrderedDict[str, Table | tuple]" = OrderedDict()       # tuple: a refusal
 _prepared: "OrderedDict[tuple, Prepared | tuple]" = OrderedDict()
 _lock = threading.Lock()

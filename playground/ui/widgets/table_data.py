@@ -17,6 +17,7 @@ from playground.config import RunConfig
 from playground.data import tables, user_data
 from playground.ui import state
 from playground.ui.widgets.lr_control import key
+from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import label
 from playground.ui.widgets.table_report import table_report
 
@@ -81,7 +82,7 @@ def _uploaded() -> None:
     try:
         content = user_data.put(file.getvalue())
     except ValueError as exc:
-        st.session_state[state.TABLE_UPLOAD_ERROR] = f"{file.name} was not kept: {exc}"
+        st.session_state[state.TABLE_UPLOAD_ERROR] = md_escape(f"{file.name} was not kept: {exc}")
         return
     st.session_state.setdefault(state.TABLE_UPLOADS, {})[content] = file.name
     st.session_state[key("table")] = content

@@ -99,3 +99,16 @@ def test_parquet_is_read_by_columns(tmp_path):
 
 def test_a_damaged_parquet_file_says_so():
     assert "cannot be read" in str(problem(b"PAR1" + b"\x01" * 100 + b"PAR1"))
+
+
+def test_a_file_with_too_many_columns_is_refused():
+    header = ",".join(f"c{i}" for i in range(1500))
+    assert "1,500 columns" in str(problem((header + "\n" + header + "\n").encode()))
+
+
+def test_class_names_that_look_like_markup_are_shown_as_text():
+    from playground.data.tables import Setup, prepare
+
+    text = "x,y\n" + "".join(f"{i},{'<b>big</b>' if i % 2 else 'small'}\n" for i in range(40))
+    p = prepare(read_table(text.encode()), Setup(), 0.2, 0.1, 0)
+    assert p.class_names == ["‹b›big‹/b›", "small"]   # sorted by the raw text
