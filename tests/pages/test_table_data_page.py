@@ -167,3 +167,19 @@ def test_an_lr_sweep_runs_on_an_uploaded_table(clean_streamlit):
         time.sleep(0.2)
         at.run()
     assert "sw_chart" in charts(at) and not at.exception
+
+
+def test_another_table_or_label_resets_what_belongs_to_the_old_one(clean_streamlit):
+    at = upload(fresh(), "pets.csv", GOOD)
+    features = at.multiselect[0]
+    features.set_value(["size"]).run()
+    assert at.session_state[state.CONFIG].feature_columns == "size"
+    label = next(s for s in at.selectbox if s.label == "Label (what to predict)")
+    label.set_value("size").run()                  # the label leaves the features
+    assert at.session_state[state.CONFIG].feature_columns == ""
+    assert not errors(at)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Table")).set_value("iris")
+    at.run()
+    config = at.session_state[state.CONFIG]
+    assert (config.table, config.label_column, config.feature_columns) == ("iris", "", "")
+    assert not errors(at)

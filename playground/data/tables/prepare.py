@@ -61,6 +61,11 @@ def columns_used(table: Table, setup: Setup) -> tuple[str, list[str]]:
                            f"{listed([quoted(c) for c in table.columns], 8)}", "label_column")
     if setup.features:
         unknown = [f for f in setup.features if f not in table.frame.columns]
+        with_comma = [quoted(c) for c in table.columns if "," in c]
+        if unknown and with_comma:
+            raise TableProblem(f"column names with a comma ({listed(with_comma)}) cannot be "
+                               "listed as features (the list is comma separated): rename "
+                               "them in the file, or use every column", "feature_columns")
         if unknown:
             raise TableProblem(f"no column named {listed([quoted(u) for u in unknown])}; the "
                                f"columns are {listed([quoted(c) for c in table.columns], 8)}",

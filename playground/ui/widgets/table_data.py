@@ -38,7 +38,8 @@ def table_controls(drawer) -> None:
         return          # said in the file's slot (the setup's check gives the message)
     label_now = st.session_state.get(key("label_column"), "") or table.default_label
     if drawer.show("label_column"):
-        _select("label_column", _with(table.columns, label_now), label_now, drawer)
+        _select("label_column", _with(table.columns, label_now), label_now, drawer,
+                then=_label_changed)
     if drawer.show("table_task"):
         _select("table_task", list(TASK_LABELS), st.session_state.get(key("table_task")),
                 drawer, format_func=lambda t: TASK_LABELS.get(t, t), horizontal=True)
@@ -59,7 +60,8 @@ def _source_picker(name: str, drawer) -> None:
             return tables.EXAMPLES[n].label
         return f"Your file: {uploads[n]}" if n in uploads else f"An uploaded file ({n})"
 
-    _select("table", options, name, drawer, format_func=shown, slot=False)
+    _select("table", options, name, drawer, format_func=shown, slot=False,
+            then=_table_changed)
     st.file_uploader("Upload a table (CSV, TSV or Parquet, with a header row)",
                      type=["csv", "tsv", "txt", "parquet"], key=UPLOAD_WIDGET,
                      on_change=_uploaded, disabled=drawer.locked,
@@ -86,8 +88,21 @@ def _uploaded() -> None:
         return
     st.session_state.setdefault(state.TABLE_UPLOADS, {})[content] = file.name
     st.session_state[key("table")] = content
+    _table_changed()
+
+
+def _table_changed() -> None:
+    """Another table has its own columns: the label and features back to its defaults."""
     st.session_state[key("label_column")] = ""
     st.session_state[key("feature_columns")] = ""
+
+
+def _label_changed() -> None:
+    """The new label leaves the chosen features (it cannot be both)."""
+    label_now = st.session_state.get(key("label_column"), "")
+    held = st.session_state.get(key("feature_columns"), "")
+    kept = [f for f in (p.strip() for p in held.split(",")) if f and f != label_now]
+    st.session_state[key("feature_columns")] = ",".join(kept)
 
 
 def _widget_key(field: str, *shown) -> str:
@@ -96,13 +111,16 @@ def _widget_key(field: str, *shown) -> str:
 
 
 def _select(field: str, options: list, value, drawer, format_func=str, horizontal=False,
-            slot=True) -> None:
-    """A selectbox (or radio) that reports the choice into the field's key."""
+            slot=True, then=None) -> None:
+    """A selectbox (or radio) that reports the choice into the field's key (``then``
+    runs after it: what the choice changes besides)."""
     index = options.index(value) if value in options else 0
     wkey = _widget_key(field, options, value)
 
     def chosen() -> None:
         st.session_state[key(field)] = st.session_state[wkey]
+        if then is not None:
+            then()
 
     kw = dict(index=index, key=wkey, on_change=chosen, disabled=drawer.locked,
               format_func=format_func, help=RunConfig.help(field))

@@ -107,3 +107,10 @@ def test_a_numeric_label_with_many_values_is_regression_by_default():
     assert p.target_mean == pytest.approx((np.arange(60) * 1.5 + 3)[train].mean())
     err = problem(table(text), task="classification")
     assert "60 distinct values" in str(err) and "Choose regression" in str(err)
+
+
+def test_column_names_with_a_comma_cannot_be_listed_as_features():
+    tbl = table('"a,b",c,y\n' + "".join(f"{i},{i},{i % 2}\n" for i in range(40)))
+    assert prepare(tbl, Setup(label="y"), 0.2, 0.1, 0).features == ["a,b", "c"]
+    err = problem(tbl, label="y", features=("a", "b", "c"))
+    assert err.field == "feature_columns" and "with a comma ('a,b')" in str(err)
