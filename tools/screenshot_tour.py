@@ -265,6 +265,36 @@ def server(t: Tour) -> None:
     t.shot("server-1")
 
 
+def table(t: Tour) -> None:
+    """Your table: an upload with a text column, missing cells and a formula-looking
+    cell (the sidebar's report, preview and class balance), then a file it refuses."""
+    t.page.goto(t.base + "/")
+    t.idle()
+    box = t.page.locator(".st-key-cfg_dataset [data-testid=stSelectbox]").first
+    box.evaluate("e => e.scrollIntoView({block: 'start'})")
+    box.click()
+    t.page.get_by_role("option", name="Your table", exact=True).first.click()
+    t.idle()
+    folder = Path(tempfile.mkdtemp(prefix="tour-table-"))
+    good, bad = folder / "pets.csv", folder / "spaces.csv"
+    good.write_text("size,weight,colour,kind\n" + "".join(
+        f"{i % 10},{'' if i in (3, 9) else (i * 7) % 13},{['red', 'green', 'blue'][i % 3]},"
+        f"{'cat' if i % 10 < 5 else 'dog'}\n" for i in range(150)) + '3,4,=HYPERLINK("x"),cat\n')
+    bad.write_text("a b c\n1 2 3\n")
+    upload = t.page.locator(".st-key-tbl_upload input[type=file]").first
+    upload.set_input_files(str(good))
+    t.page.get_by_text("Drop rows with missing values").first.wait_for()
+    t.idle()
+    t.shot("table-1-missing-values")
+    t.page.locator("[data-testid=stSidebar] [data-testid=stCheckbox]").first.click()
+    t.settled(".st-key-chart_table_balance .js-plotly-plot")
+    t.shot("table-2-ready")
+    upload.set_input_files(str(bad))
+    t.page.get_by_text("only one column was found").first.wait_for()
+    t.idle()
+    t.shot("table-3-refused-file", full=False)
+
+
 def _open_toggle(t: Tour, key: str, chart: str, name: str) -> bool:
     """Switch a toggle on, wait for the chart it shows, take the picture."""
     toggle = t.page.locator(f".st-key-{key} label").first
@@ -287,7 +317,8 @@ def _reveal(page, locator) -> None:
 
 
 PAGES = {"train": train, "sweep": sweep, "search": search, "compare": compare, "surface": surface,
-         "lessons": lessons, "runs": runs, "server": server}
+         "lessons": lessons, "runs": runs, "server": server,
+         "table": table}   # Your table (issue #18)
 
 
 def main(argv: list[str] | None = None) -> int:

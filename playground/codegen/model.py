@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from playground.data import toy2d
+from playground.data import tables, toy2d
 from playground.data.alphabet import N_SYMBOLS
 from playground.data.text import AG_NEWS_CLASSES
 from playground.models.features import FEATURES, chosen
@@ -48,6 +48,8 @@ def n_classes(config) -> int:
     kind = config.dataset
     if kind in toy2d.GENERATORS:
         return config.classes if kind in toy2d.MULTICLASS else 2
+    if kind == "table":
+        return len(tables.prepared(config).class_names)
     return {"digits": 10, "news": len(AG_NEWS_CLASSES)}.get(kind, N_SYMBOLS)
 
 
@@ -130,6 +132,8 @@ def model_classes(config, kind: str) -> tuple[str, str]:
                     return self.mlp(self.embedding(window).flatten(1))   # [batch, $SYMBOLS]
             ''', SYMBOLS=N_SYMBOLS), "model = WindowMLP()"
     n_in = 64 if kind == "image" else 2
+    if kind == "table":           # numbers plus one column per text category
+        n_in = len(tables.prepared(config).input_names)
     features = chosen(config) if kind == "points2d" else None
     doc = f"{_sizes(config, len(features) if features else n_in, out)} (no softmax: the "
     doc += "loss applies it)." + (f" Inputs: {', '.join(FEATURES[n][0] for n in features)}, "

@@ -10,6 +10,7 @@ from playground.config import RunConfig
 
 from .data_dense import digits_data, toy_data
 from .data_names import names_data
+from .data_table import table_data
 from .data_text import news_data
 from .header import command_line_section, setup_section
 from .loop import evaluate_section, loop_section, results_section
@@ -29,6 +30,8 @@ def data_code(config: RunConfig, source: DataSource) -> DataCode:
         return news_data(config, source)
     if source.kind == "chars":
         return names_data(config, source)
+    if source.kind == "table":
+        return table_data(config, source)
     raise ValueError(f"no exporter for {source.kind!r} data")
 
 

@@ -14,8 +14,8 @@ from playground import data as datasets
 
 # How each built-in dataset is obtained, and what the script needs installed for it.
 BUILT_IN = {"points2d": "generated", "image": "scikit-learn", "tokens": "news corpus",
-            "chars": "names package"}
-UPLOAD_FILES = {"tokens": "news.csv", "chars": "names.txt"}   # placeholders for an upload
+            "chars": "names package", "table": "scikit-learn"}
+UPLOAD_FILES = {"tokens": "news.csv", "chars": "names.txt", "table": "table.csv"}  # placeholders
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class DataSource:
         """What the script imports besides the standard library (pip names)."""
         extra = {"generated": ("numpy",), "scikit-learn": ("numpy", "scikit-learn"),
                  "names package": ("names",)}.get(self.origin, ())
+        if self.kind == "table":      # tables are read with pandas (Parquet with pyarrow)
+            extra = ("numpy", "pandas", *extra[1:],
+                     *(("pyarrow",) if self.file_name.endswith(".parquet") else ()))
         return ("torch", *extra)
 
 
@@ -40,6 +43,12 @@ def source_for(config, upload_name: str | None = None) -> DataSource:
     """The source of ``config``'s data; ``upload_name`` when the run trains on an upload
     (only news and names tasks take uploads)."""
     kind = datasets.DATASETS[config.dataset].kind
+    if kind == "table":               # an example, or an upload named by its content key
+        if not datasets.tables.is_upload(config.table):
+            return DataSource(kind, BUILT_IN[kind])
+        fallback = ("table.parquet" if datasets.tables.load_table(config.table).source ==
+                    "Parquet" else UPLOAD_FILES[kind])
+        return DataSource(kind, "file", safe_file_name(upload_name or fallback, fallback))
     if upload_name is not None and kind in UPLOAD_FILES:
         return DataSource(kind, "file", safe_file_name(upload_name, UPLOAD_FILES[kind]))
     return DataSource(kind, BUILT_IN[kind])

@@ -111,6 +111,31 @@ def validate(config) -> list[ConfigError]:
     number("clip", 0.0, 1e6)
     integer("seed", 0, MAX_SEED)
     integer("eval_every", 1, MAX_STEPS)
+    if dataset_ok and config.dataset == "table" and sizes_ok:
+        errs.extend(table_checks(config))
     if dataset_ok:
         errs.extend(DATASETS[config.dataset].check(config))
+    return errs
+
+
+def table_checks(config) -> list[ConfigError]:
+    """"Your table": the fields' form, then the table itself (read, prepared, cached),
+    each problem named with the field it belongs to (issue #18, part TAB)."""
+    from playground.data import tables
+
+    errs: list[ConfigError] = []
+    for name in ("table", "label_column", "feature_columns", "table_task"):
+        if not isinstance(getattr(config, name), str):
+            errs.append(ConfigError(name, f"must be text, got {getattr(config, name)!r}"))
+    if config.drop_missing not in (0, 1) or isinstance(config.drop_missing, bool):
+        errs.append(ConfigError("drop_missing", f"must be 0 or 1, got {config.drop_missing!r}"))
+    if isinstance(config.table_task, str) and config.table_task not in tables.TASKS:
+        errs.append(ConfigError("table_task", f"unknown value {config.table_task!r}; choose "
+                                f"one of {', '.join(tables.TASKS)}"))
+    if errs:
+        return errs
+    try:
+        tables.prepared(config)
+    except tables.TableProblem as exc:
+        errs.append(ConfigError(exc.field, str(exc)))
     return errs

@@ -40,6 +40,23 @@ class RunConfig:
         "Inputs the 2D network sees, computed from each point (X₁, X₂, X₁², X₂², X₁X₂, "
         "sin X₁, sin X₂; comma separated in a link): with X₁² and X₂² a circle needs no "
         "hidden layer at all."))
+    # --- your own data: tables (issue #18, part TAB) ------------------------------
+    table: str = field(default="iris", metadata=_help(
+        "Which table \"Your table\" trains on: an example shipped with scikit-learn (iris, "
+        "wine, breast_cancer, diabetes) or a file you uploaded (named by 16 hex digits of "
+        "its content, so a link can carry it)."))
+    label_column: str = field(default="", metadata=_help(
+        "The column to predict. Empty = the example's target, or an upload's last column."))
+    feature_columns: str = field(default="", metadata=_help(
+        "The columns the network sees, comma separated. Empty = every column but the label. "
+        "Numbers are standardised with the training split's mean and std; text is one-hot "
+        "encoded."))
+    drop_missing: int = field(default=0, metadata=_help(
+        "1 = drop the rows with a missing value in a used column; 0 = refuse such a table "
+        "and say which rows they are."))
+    table_task: str = field(default="auto", metadata=_help(
+        "Classification (the label's values are classes) or regression (a number to "
+        "predict). Auto: regression when the label is numeric with more than 20 values."))
     # --- model ------------------------------------------------------------------
     hidden_layers: int = field(default=2, metadata=_help(
         "Number of hidden layers. 0 = a linear classifier (softmax regression)."))

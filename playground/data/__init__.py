@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from . import digits, names, news_corpus, text, toy2d
+from . import digits, names, news_corpus, tables, text, toy2d
 from .base import DatasetSpec, Split, TaskData, split_indices, split_sizes
 
 _TOY_USES = ("n_samples", "noise")
@@ -64,6 +64,14 @@ register(DatasetSpec(
     build=lambda config: names.build_census("last", config),
     total_size=lambda config: names.window_count(names.census_names("last")),
     uses=("context",),
+))
+# Your own data (issue #18, part TAB): an uploaded table or one of scikit-learn's.
+register(DatasetSpec(
+    name="table", label="Your table", kind="table",
+    description="A table of your own (CSV, TSV or Parquet, with a header row) or an example "
+    "from scikit-learn: pick the label column and the features.",
+    build=tables.build, total_size=tables.total_size,
+    uses=("table", "label_column", "feature_columns", "drop_missing", "table_task"),
 ))
 
 

@@ -113,5 +113,5 @@ def confusion_figure(counts: np.ndarray, class_names: list[str],
         colorbar=dict(title="share of row"),
         hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>"))
     return style(fig, title, "predicted class", "true class", height,
-                 yaxis=dict(autorange="reversed", type="category"),
-                 xaxis=dict(type="category"))
+                 yaxis=dict(autorange="reversed", type="category", automargin=True),
+                 xaxis=dict(type="category", automargin=True))   # long class names (tables)

@@ -31,6 +31,8 @@ SWEEP_USED = "sweep_used_lr"        # the "Set learning rate …" note after Use
 SEARCH_JOB = "search_job"           # {"id", "settings", "config", "live", "group"}: running
 SEARCH_RESULT = "search_result"     # {"settings", "config", "records", "importance", ...}
 SEARCH_NOTICE = "search_notice"     # (level, text) to say once: "Search cancelled."
+TABLE_UPLOADS = "table_uploads"     # {content key: file name}: tables this session uploaded
+TABLE_UPLOAD_ERROR = "table_upload_error"   # str | None: why the last upload was not kept
 
 TRAIN_GHOST = "train_ghost"         # str | None: the stored run drawn behind the Train charts
 COMPARE_REFERENCE = "cmp_reference"  # str | None: the stored run drawn behind a comparison

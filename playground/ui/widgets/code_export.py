@@ -42,7 +42,11 @@ def code_panel(config: RunConfig, key_prefix: str, upload_name: str | None = Non
         return
     source = codegen.source_for(config, upload_name)
     app_url = _train_page_url()
-    script = codegen.build_script(config, source, app_url)
+    try:
+        script = codegen.build_script(config, source, app_url)
+    except ValueError as exc:     # a setup the exporter does not cover (a regression table)
+        st.info(f"{exc}.", icon=":material/info:")
+        return
     st.markdown(
         f"A self-contained PyTorch program (needs `pip install {' '.join(source.packages)}`) "
         "that reproduces this setup's run: the same data split, initial weights, batch "

@@ -19,10 +19,15 @@ LABELS = {
     "length": "Length", "scheduler": "LR schedule", "step_size": "Step every (epochs)",
     "gamma": "Decay γ", "clip": "Gradient clipping max norm (0 = off)", "seed": "Seed",
     "eval_every": "Evaluate every (steps)", "features": "Input features",
+    # your own data: tables
+    "table": "Table", "label_column": "Label (what to predict)",
+    "feature_columns": "Feature columns", "drop_missing": "Drop rows with missing values",
+    "table_task": "Predict",
 }
 # The sidebar's sections, in order, and the fields each holds.
 SECTIONS = {
-    "Data": ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction"),
+    "Data": ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction",
+             "table", "label_column", "table_task", "feature_columns", "drop_missing"),
     "Model": ("features", "hidden_layers", "width", "activation", "dropout", "init", "init_std",
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",

@@ -24,6 +24,7 @@ from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import (INIT_HELP, OPTIMIZER_HELP, SCHEDULER_HELP,
                                               SECTION_OF, label)
 from playground.ui.widgets.setup_link import SLIDER_RANGES
+from playground.ui.widgets.table_data import table_controls
 
 PERSIST = "session"
 # Whole-number fields drawn as float boxes (see widgets/boxes.py).
@@ -208,6 +209,7 @@ class _Drawer:
             spec = DATASETS.get(st.session_state[key("dataset")])
             if spec:
                 st.caption(spec.description)
+        table_controls(self)        # "Your table": the file, label, features, missing rows
         uses = _dataset().uses if _dataset() else ()
         if "n_samples" in uses:
             self.number("n_samples", step=50)

@@ -14,13 +14,16 @@ import os
 import subprocess
 import sys
 
+import io
+
+import pandas as pd
 import pytest
 import torch
 
 from playground.codegen import build_script, script_name, source_for
 from playground.config import RunConfig
 from playground.data import names as names_data
-from playground.data import news_corpus, text
+from playground.data import news_corpus, text, user_data
 from playground.data.news_csv import read_news_csv
 from playground.lessons.names import TRAIN_PRESET as NAMES_LESSON
 from playground.lessons.news import PRESET as NEWS_LESSON
@@ -29,6 +32,17 @@ from playground.training.trainer import Trainer
 STEPS = 50
 RTOL = 1e-5
 NEWS_FILE, NAMES_FILE = "my headlines.csv", "pets.txt"
+TABLE_FILE, PARQUET_FILE = "my pets.csv", "pets.parquet"
+# A semicolon-separated table: a text feature (one-hot), a missing weight (rows dropped),
+# a numeric label with three classes; and the same rows as Parquet.
+TABLE_ROWS = [(["red", "green", "blue"][i % 3], i % 10, "" if i % 17 == 3 else (i * 7) % 13,
+               i % 3) for i in range(180)]
+TABLE_BYTES = ("colour;size;weight;kind\n" + "".join(
+    f"{c};{s};{w};{k}\n" for c, s, w, k in TABLE_ROWS)).encode()
+_buffer = io.BytesIO()
+pd.DataFrame({"size": [r[1] for r in TABLE_ROWS], "colour": [r[0] for r in TABLE_ROWS],
+              "kind": [f"k{r[3]}" for r in TABLE_ROWS]}).to_parquet(_buffer, index=False)
+PARQUET_BYTES = _buffer.getvalue()
 
 CASES = {
     "spiral, Adam (the default setup)": RunConfig(),
@@ -74,8 +88,21 @@ CASES = {
                                     batch_size=16, seed=4),
     "your names file, RMSprop": RunConfig(dataset="names", optimizer="rmsprop", lr=0.01,
                                           width=32, hidden_layers=2, batch_size=8, seed=9),
+    "iris, momentum": RunConfig(dataset="table", table="iris", optimizer="momentum", lr=0.05,
+                                batch_size=16, width=8),
+    "breast cancer, Adam, dropout": RunConfig(dataset="table", table="breast_cancer",
+                                              dropout=0.2, activation="relu", seed=2),
+    "your table CSV, text feature, missing rows dropped": RunConfig(
+        dataset="table", table=user_data.content_key(TABLE_BYTES), label_column="kind",
+        drop_missing=1, optimizer="adam", lr=0.01, batch_size=16, seed=3),
+    "your Parquet table, chosen features": RunConfig(
+        dataset="table", table=user_data.content_key(PARQUET_BYTES), label_column="kind",
+        feature_columns="colour,size", optimizer="sgd", lr=0.2),
 }
-UPLOADS = {"your news CSV, SGD": NEWS_FILE, "your names file, RMSprop": NAMES_FILE}
+UPLOADS = {"your news CSV, SGD": NEWS_FILE, "your names file, RMSprop": NAMES_FILE,
+           "your table CSV, text feature, missing rows dropped": TABLE_FILE,
+           "your Parquet table, chosen features": PARQUET_FILE}
+TABLE_UPLOADS = {TABLE_FILE: TABLE_BYTES, PARQUET_FILE: PARQUET_BYTES}
 
 # Runs every script in one interpreter (torch is imported once), each under runpy as
 # `python <script> --steps 50`; a global optimizer pre-hook records the parameters at
@@ -117,10 +144,16 @@ def write_uploads(folder) -> None:
                 f.write("\r\n")
     pets = [n for n in names_data.census_names("first")[:3000:7]]
     (folder / NAMES_FILE).write_text("\n".join(n.capitalize() + "  " for n in pets) + "\n\n")
+    for name, data in TABLE_UPLOADS.items():   # the app keeps a table by its content key
+        (folder / name).write_bytes(data)
+        user_data.put(data)
 
 
 def uploaded_task(config, folder, file_name):
-    """The task the app builds from the same upload (Lessons → Train)."""
+    """The task the app builds from the same upload (Lessons → Train; a table's config
+    names the upload itself)."""
+    if file_name in TABLE_UPLOADS:
+        return None
     raw = (folder / file_name).read_bytes()
     if file_name.endswith(".csv"):
         return text.build_task(read_news_csv(raw), config, source=file_name)
@@ -200,7 +233,7 @@ def test_script_is_self_contained(exported, case):
     imported = {(n.module if isinstance(n, ast.ImportFrom) else alias.name).split(".")[0]
                 for n in nodes for alias in n.names}
     allowed = {"argparse", "collections", "csv", "math", "pathlib", "random", "re", "torch",
-               "numpy", "sklearn", "names"}
+               "numpy", "sklearn", "names", "pandas", "pyarrow"}
     assert imported <= allowed, imported - allowed
     assert "fused=True" in script or "foreach=True" in script   # says which implementation
 
@@ -211,3 +244,7 @@ def test_upload_scripts_read_the_users_file_by_name(exported):
     assert f'DATA_FILE = Path("{NEWS_FILE}")' in news and "rows = read_news_csv(DATA_FILE)" in news
     assert f'DATA_FILE = Path("{NAMES_FILE}")' in names and "names_package" not in names
     assert f"your file {NAMES_FILE}, next to this script" in names
+    table, _ = exported[0]["your table CSV, text feature, missing rows dropped"]
+    assert f"DATA_FILE = Path('{TABLE_FILE}')" in table and "sep=';'" in table
+    parquet, _ = exported[0]["your Parquet table, chosen features"]
+    assert f"DATA_FILE = Path('{PARQUET_FILE}')" in parquet and "pq.read_table" in parquet

@@ -17,4 +17,6 @@ def code(config: RunConfig) -> None:
     upload = None
     if handed and not config.validate() and handed[0] == datasets.cache_key(config):
         upload = handed[1].extra.get("source") or ""   # the file the Lessons page was given
+    if config.dataset == "table":     # an uploaded table's file name, as this session knows it
+        upload = st.session_state.get(state.TABLE_UPLOADS, {}).get(config.table)
     code_buttons(config, KEY_PREFIX, upload_name=upload)

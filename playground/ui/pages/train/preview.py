@@ -11,7 +11,7 @@ from playground.training.predict import plane_bounds
 from playground.ui.widgets.charts import chart
 
 DATA_FIELDS = ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction",
-               "seed")
+               "seed", "table", "label_column", "feature_columns", "drop_missing", "table_task")
 MODEL_FIELDS = ("hidden_layers", "width", "embed_dim", "context")
 
 
