@@ -19,10 +19,12 @@ LABELS = {
     "length": "Length", "scheduler": "LR schedule", "step_size": "Step every (epochs)",
     "gamma": "Decay γ", "clip": "Gradient clipping max norm (0 = off)", "seed": "Seed",
     "eval_every": "Evaluate every (steps)", "features": "Input features",
+    "points": "Drawn points", "label_noise": "Label noise (share flipped)",
 }
 # The sidebar's sections, in order, and the fields each holds.
 SECTIONS = {
-    "Data": ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction"),
+    "Data": ("dataset", "n_samples", "noise", "classes", "points", "label_noise",
+             "val_fraction", "test_fraction"),
     "Model": ("features", "hidden_layers", "width", "activation", "dropout", "init", "init_std",
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",

@@ -42,8 +42,9 @@ def model_view(snap: Snapshot, view: dict) -> None:
 
 def _boundary(model, task, snap: Snapshot, show_val: bool):
     train_x, train_y = task.train.x.numpy(), task.train.y.numpy()
-    bounds = plane_bounds(train_x)
+    bounds = task.extra.get("plane") or plane_bounds(train_x)   # a drawn set: its canvas
     _, _, probs = grid_probabilities(model, bounds, resolution=90)
+    show_val = show_val or "plane" in task.extra     # a drawn set always shows its split
     val = (task.val.x.numpy(), task.val.y.numpy()) if show_val else (None, None)
     return boundary_figure(bounds, probs, train_x, train_y, task.class_names, *val,
                            title=f"Decision boundary · step {snap.weights_step:,}")

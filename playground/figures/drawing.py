@@ -1,0 +1,66 @@
+"""The drawing canvas of "Draw your own": the points on a fixed plane, the split shown.
+
+Filled markers are training points, hollow circles validation, hollow diamonds test;
+one legend entry per class (its colour is the decision boundary's colour for that
+class) and one grey key per split. The axes never move, so a click lands where the
+pointer is; a trained run's boundary can lie underneath (``probs``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .boundary import png_data_uri, probability_image
+from .theme import CLASS_COLORS, style
+
+SPLIT_MARKS = {   # split -> (symbol, legend key)
+    "train": ("circle", "● filled: training"),
+    "val": ("circle-open", "○ hollow: validation"),
+    "test": ("diamond-open", "◇ hollow: test"),
+}
+KEY_GREY = "#7f7f7f"
+
+
+def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarray],
+                   n_classes: int, plane: tuple[float, float, float, float],
+                   probs: np.ndarray | None = None, title: str = "Your points",
+                   height: int = 620) -> go.Figure:
+    """``xy`` [N, 2], ``labels`` [N], ``split`` {"train"|"val"|"test": indices}; the
+    plane (x0, x1, y0, y1) is the whole drawing area."""
+    fig = go.Figure()
+    x0, x1, y0, y1 = plane
+    if probs is not None:
+        fig.add_layout_image(dict(
+            source=png_data_uri(probability_image(probs)), xref="x", yref="y", x=x0, y=y1,
+            sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below"))
+    for k in range(n_classes):
+        color = CLASS_COLORS[k % len(CLASS_COLORS)]
+        count = int((labels == k).sum())
+        for part, (symbol, _) in SPLIT_MARKS.items():
+            idx = split.get(part, np.zeros(0, np.int64))
+            idx = idx[labels[idx] == k]
+            hollow = part != "train"
+            fig.add_trace(go.Scatter(
+                x=xy[idx, 0], y=xy[idx, 1], mode="markers",
+                name=f"class {k} ({count})", legendgroup=f"class {k}",
+                # One legend entry a class (its training marker): the split has its keys.
+                showlegend=part == "train",
+                marker=dict(size=15, color=color, symbol=symbol,
+                            line=dict(width=3 if hollow else 1.5,
+                                      color=color if hollow else "#222222")),
+                hovertemplate=f"class {k}, {'validation' if part == 'val' else part}"
+                              "<br>x₁=%{x:.2f}, x₂=%{y:.2f}<extra></extra>"))
+    for part, (symbol, key) in SPLIT_MARKS.items():
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=key, legendgroup="split",
+            marker=dict(size=15, color=KEY_GREY, symbol=symbol,
+                        line=dict(width=3 if part != "train" else 1.5,
+                                  color=KEY_GREY if part != "train" else "#222222"))))
+    axis = dict(showgrid=True, zeroline=True, fixedrange=True, dtick=0.5)
+    return style(fig, title, "feature x₁", "feature x₂", height, hovermode="closest",
+                 dragmode=False, clickmode="none",
+                 legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02,
+                             font=dict(size=16), itemclick=False, itemdoubleclick=False),
+                 margin=dict(l=80, r=20, t=60, b=70),
+                 xaxis=dict(range=[x0, x1], **axis),
+                 yaxis=dict(range=[y0, y1], scaleanchor="x", scaleratio=1, **axis))
