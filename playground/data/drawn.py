@@ -42,7 +42,7 @@ def split_indices(xy: np.ndarray, val_fraction: float, test_fraction: float, see
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(train, val, test) indices, each in drawing order; validation first in the hash
     order, then test, the rest train."""
-    n_train, n_val, n_test = split_sizes(len(xy), val_fraction, test_fraction)
+    _, n_val, n_test = split_sizes(len(xy), val_fraction, test_fraction)
     order = split_order(xy, seed)
     val, test = order[:n_val], order[n_val:n_val + n_test]
     train = order[n_val + n_test:]

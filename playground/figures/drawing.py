@@ -14,9 +14,9 @@ from .boundary import png_data_uri, probability_image
 from .theme import CLASS_COLORS, style
 
 SPLIT_MARKS = {   # split -> (symbol, legend key)
-    "train": ("circle", "● filled: training"),
-    "val": ("circle-open", "○ hollow: validation"),
-    "test": ("diamond-open", "◇ hollow: test"),
+    "train": ("circle", "filled: training"),
+    "val": ("circle-open", "hollow: validation"),
+    "test": ("diamond-open", "hollow diamond: test"),
 }
 KEY_GREY = "#7f7f7f"
 
@@ -24,7 +24,7 @@ KEY_GREY = "#7f7f7f"
 def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarray],
                    n_classes: int, plane: tuple[float, float, float, float],
                    probs: np.ndarray | None = None, title: str = "Your points",
-                   height: int = 620) -> go.Figure:
+                   height: int = 680) -> go.Figure:
     """``xy`` [N, 2], ``labels`` [N], ``split`` {"train"|"val"|"test": indices}; the
     plane (x0, x1, y0, y1) is the whole drawing area."""
     fig = go.Figure()
@@ -40,8 +40,10 @@ def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarr
             idx = split.get(part, np.zeros(0, np.int64))
             idx = idx[labels[idx] == k]
             hollow = part != "train"
+            # An empty class keeps its legend entry (plotly drops a trace with no data).
+            xs, ys = (xy[idx, 0], xy[idx, 1]) if len(idx) else ([None], [None])
             fig.add_trace(go.Scatter(
-                x=xy[idx, 0], y=xy[idx, 1], mode="markers",
+                x=xs, y=ys, mode="markers",
                 name=f"class {k} ({count})", legendgroup=f"class {k}",
                 # One legend entry a class (its training marker): the split has its keys.
                 showlegend=part == "train",
@@ -56,7 +58,9 @@ def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarr
             marker=dict(size=15, color=KEY_GREY, symbol=symbol,
                         line=dict(width=3 if part != "train" else 1.5,
                                   color=KEY_GREY if part != "train" else "#222222"))))
-    axis = dict(showgrid=True, zeroline=True, fixedrange=True, dtick=0.5)
+    # constrain="domain": the square plane shrinks the plot area to a square instead of
+    # widening the x range, so the canvas is the plane and nothing more.
+    axis = dict(showgrid=True, zeroline=True, fixedrange=True, dtick=0.5, constrain="domain")
     return style(fig, title, "feature x₁", "feature x₂", height, hovermode="closest",
                  dragmode=False, clickmode="none",
                  legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02,
@@ -64,3 +68,15 @@ def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarr
                  margin=dict(l=80, r=20, t=60, b=70),
                  xaxis=dict(range=[x0, x1], **axis),
                  yaxis=dict(range=[y0, y1], scaleanchor="x", scaleratio=1, **axis))
+
+
+def drawn_boundary_figure(task, probs: np.ndarray, title: str, height: int = 520) -> go.Figure:
+    """A run's boundary under its drawn points, drawn as the canvas draws them (the
+    training labels as the network saw them, label noise included)."""
+    parts = [task.train, task.val, task.test]
+    xy = np.concatenate([p.x.numpy() for p in parts]).reshape(-1, 2)
+    labels = np.concatenate([p.y.numpy() for p in parts])
+    ends = np.cumsum([0] + [len(p) for p in parts])
+    split = {name: np.arange(ends[i], ends[i + 1]) for i, name in enumerate(SPLIT_MARKS)}
+    return drawing_figure(xy, labels, split, task.n_classes, task.extra["plane"], probs,
+                          title=title, height=height)

@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.data import drawn_points
 from playground.ui.widgets.lr_control import key
 
 
 def drawn_controls(draw, uses: tuple[str, ...]) -> None:
     """``draw`` is the sidebar's drawer (its sliders and message slots)."""
     if "points" in uses and draw.show("points"):
-        text = st.session_state.get(key("points")) or ""
-        try:
-            n = len(drawn_points.decode(text)[1])
-        except (ValueError, KeyError):
-            n = None                      # the slot below says what is wrong
-        if n is not None:
-            st.caption(f"**{n} points** drawn, {drawn_points.travels(text)}. Draw them on "
-                       "the **Train** page: click to add, shift-click to remove.")
+        # No count here: the canvas is a fragment, and a click does not redraw the sidebar.
+        st.caption("Draw the points on the **Train** page: click to add, shift-click to "
+                   "remove; the canvas says how many there are and how they travel.")
         draw._slot("points")
     if "label_noise" in uses:
         draw.slider("label_noise", 0.0, 0.5, step=0.05)

@@ -23,7 +23,7 @@ from playground.ui.widgets.safe import md_escape
 CANVAS = "draw_canvas"                 # the chart; its value holds the last click
 MODE, CLASS, CLASSES = "draw_mode", "draw_class", "draw_classes"
 SOURCE, PER_CLASS = "draw_source", "draw_per_class"
-MODES = {"add": "Add points", "remove": "Remove nearest"}
+MODES = {"add": "Add", "remove": "Remove"}
 REMOVE_WITHIN = 0.25                   # plane units: a click farther from every point removes none
 UNDO_DEPTH = 100
 SOURCES = {"spiral": "Spiral", "circle": "Circle", "xor": "XOR", "gauss": "Gaussian blobs",
@@ -127,7 +127,7 @@ def _controls(classes_drawn: int) -> None:
     mode_col, class_col, count_col, undo_col, clear_col = st.columns(
         [2.2, 4.2, 1.3, 1, 1], vertical_alignment="bottom")
     mode_col.segmented_control(
-        "Click to", list(MODES), default="add", key=MODE, format_func=MODES.get,
+        "A click does", list(MODES), default="add", key=MODE, format_func=MODES.get,
         help="Add a point of the chosen class, or remove the point nearest the click. "
              "Shift-click always removes.")
     n = int(st.session_state[CLASSES])
@@ -145,7 +145,7 @@ def _controls(classes_drawn: int) -> None:
     # Each class button carries its colour (a swatch before the label), exactly the
     # boundary's: the segmented control's buttons are its only children.
     swatches = "".join(
-        f".st-key-{CLASS} button:nth-of-type({k + 1})::before{{content:'';display:inline-"
+        f".st-key-{CLASS} [role=radio]:nth-of-type({k + 1})::before{{content:'';display:inline-"
         f"block;width:0.9em;height:0.9em;border-radius:50%;margin-right:0.4em;"
         f"background:{CLASS_COLORS[k]};border:1.5px solid #222}}" for k in range(n))
     st.html(f"<style>{swatches}</style>")
