@@ -24,9 +24,10 @@ KEY_GREY = "#7f7f7f"
 def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarray],
                    n_classes: int, plane: tuple[float, float, float, float],
                    probs: np.ndarray | None = None, title: str = "Your points",
-                   height: int = 680) -> go.Figure:
+                   height: int = 680, narrow: bool = False) -> go.Figure:
     """``xy`` [N, 2], ``labels`` [N], ``split`` {"train"|"val"|"test": indices}; the
-    plane (x0, x1, y0, y1) is the whole drawing area."""
+    plane (x0, x1, y0, y1) is the whole drawing area. ``narrow`` (half a page wide):
+    the legend above the plane, not beside it, and a tick every unit."""
     fig = go.Figure()
     x0, x1, y0, y1 = plane
     if probs is not None:
@@ -60,17 +61,20 @@ def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarr
                                   color=KEY_GREY if part != "train" else "#222222"))))
     # constrain="domain": the square plane shrinks the plot area to a square instead of
     # widening the x range, so the canvas is the plane and nothing more.
-    axis = dict(showgrid=True, zeroline=True, fixedrange=True, dtick=0.5, constrain="domain")
+    axis = dict(showgrid=True, zeroline=True, fixedrange=True, dtick=1.0 if narrow else 0.5,
+                constrain="domain")
+    legend = (dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0)
+              if narrow else dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
     return style(fig, title, "feature x₁", "feature x₂", height, hovermode="closest",
                  dragmode=False, clickmode="none",
-                 legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02,
-                             font=dict(size=16), itemclick=False, itemdoubleclick=False),
-                 margin=dict(l=80, r=20, t=60, b=70),
+                 legend=dict(font=dict(size=16), itemclick=False, itemdoubleclick=False,
+                             **legend),
+                 margin=dict(l=80, r=20, t=150 if narrow else 60, b=70),
                  xaxis=dict(range=[x0, x1], **axis),
                  yaxis=dict(range=[y0, y1], scaleanchor="x", scaleratio=1, **axis))
 
 
-def drawn_boundary_figure(task, probs: np.ndarray, title: str, height: int = 520) -> go.Figure:
+def drawn_boundary_figure(task, probs: np.ndarray, title: str, height: int = 560) -> go.Figure:
     """A run's boundary under its drawn points, drawn as the canvas draws them (the
     training labels as the network saw them, label noise included)."""
     parts = [task.train, task.val, task.test]
@@ -79,4 +83,4 @@ def drawn_boundary_figure(task, probs: np.ndarray, title: str, height: int = 520
     ends = np.cumsum([0] + [len(p) for p in parts])
     split = {name: np.arange(ends[i], ends[i + 1]) for i, name in enumerate(SPLIT_MARKS)}
     return drawing_figure(xy, labels, split, task.n_classes, task.extra["plane"], probs,
-                          title=title, height=height)
+                          title=title, height=height, narrow=True)
