@@ -17,25 +17,23 @@ from .label_noise import noisy
 
 MIN_POINTS = 5                      # leaves a training set of at least 3
 PLANE_BOUNDS = drawn_points.PLANE + drawn_points.PLANE   # (x0, x1, y0, y1)
-_M = 0xFFFFFFFF
 
 
-def cell_hash(xy: np.ndarray, seed: int) -> np.ndarray:
-    """A seeded 32-bit hash of each point's grid cell [N] (integer mixing, murmur3's
-    finaliser): the point's place in the split order."""
-    q = drawn_points.quantise(xy).astype(np.uint64)       # products wrap mod 2⁶⁴
-    h = ((q[:, 0] * drawn_points.GRID + q[:, 1] + 1) * 0x9E3779B1) & _M
-    h = (h + ((seed % 2**32) * 0x85EBCA77 & _M)) & _M
+def cell_hash(cells: np.ndarray, seed: int) -> np.ndarray:
+    """A seeded 32-bit hash [N] of each point's grid cell (cells [N, 2], 0..1023):
+    integer mixing, murmur3's finaliser; uint64 products wrap, the mask keeps 32 bits."""
+    h = ((cells[:, 0] * 1024 + cells[:, 1] + 1).astype(np.uint64) * 0x9E3779B1) & 0xFFFFFFFF
+    h = (h + ((seed % 2**32) * 0x85EBCA77 & 0xFFFFFFFF)) & 0xFFFFFFFF
     h ^= h >> 16
-    h = (h * 0x85EBCA6B) & _M
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
     h ^= h >> 13
-    h = (h * 0xC2B2AE35) & _M
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
     return (h ^ (h >> 16)).astype(np.int64)
 
 
 def split_order(xy: np.ndarray, seed: int) -> np.ndarray:
     """Indices sorted by cell hash (ties, two points in one cell, by index)."""
-    return np.lexsort((np.arange(len(xy)), cell_hash(xy, seed)))
+    return np.lexsort((np.arange(len(xy)), cell_hash(drawn_points.quantise(xy), seed)))
 
 
 def split_indices(xy: np.ndarray, val_fraction: float, test_fraction: float, seed: int

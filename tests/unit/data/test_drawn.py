@@ -161,3 +161,11 @@ def test_a_generated_set_copied_into_a_drawing_keeps_its_points_on_the_grid():
     back_xy, back_labels = drawn_points.decode(drawn_points.encode(xy, labels))
     assert np.array_equal(back_labels, labels)
     assert np.abs(back_xy - np.clip(xy, -1.5, 1.5)).max() <= drawn_points.STEP / 2 + 1e-6
+
+
+def test_every_grid_cell_reads_back_as_itself():
+    """The exported script hashes the cells it unpacks; the app re-quantises its float
+    points: the same cells, for every one of the 1024 levels."""
+    levels = np.arange(drawn_points.GRID)
+    cells = np.stack([levels, levels[::-1]], 1)
+    assert np.array_equal(drawn_points.quantise(drawn_points.on_grid(cells)), cells)
