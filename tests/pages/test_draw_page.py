@@ -116,3 +116,10 @@ def test_label_noise_is_a_sidebar_setting_of_every_2d_set(clean_streamlit):
     at.slider(key="cfg_label_noise").set_value(0.2).run()
     assert at.session_state[state.CONFIG].label_noise == 0.2
     assert at.query_params["label_noise"] == "0.2"
+
+
+def test_a_locked_classroom_link_shows_the_points_but_not_the_pen(clean_streamlit):
+    at = opened(drawn_points.encode(XY, LABELS), lock="1")
+    assert not at.exception and drawn_on_canvas(at) == 10
+    assert at.button(key="draw_clear").disabled
+    assert not [b for b in at.button if b.key == "draw_copy_in"]

@@ -19,6 +19,7 @@ from playground.ui import runtime, state
 from playground.ui.widgets.charts import chart
 from playground.ui.widgets.lr_control import key
 from playground.ui.widgets.safe import md_escape
+from playground.ui.widgets.setup_link import classroom
 
 CANVAS = "draw_canvas"                 # the chart; its value holds the last click
 MODE, CLASS, CLASSES = "draw_mode", "draw_class", "draw_classes"
@@ -120,7 +121,7 @@ def _copy_in() -> None:
     _set_points(xy, labels)
 
 
-def _controls(classes_drawn: int) -> None:
+def _controls(classes_drawn: int, locked: bool) -> None:
     st.session_state.setdefault(CLASSES, classes_drawn)
     if st.session_state[CLASSES] < classes_drawn:      # a link drew more classes
         st.session_state[CLASSES] = classes_drawn
@@ -128,6 +129,7 @@ def _controls(classes_drawn: int) -> None:
         [2.2, 4.2, 1.3, 1, 1], vertical_alignment="bottom")
     mode_col.segmented_control(
         "A click does", list(MODES), default="add", key=MODE, format_func=MODES.get,
+        disabled=locked,
         help="Add a point of the chosen class, or remove the point nearest the click. "
              "Shift-click always removes.")
     n = int(st.session_state[CLASSES])
@@ -135,13 +137,14 @@ def _controls(classes_drawn: int) -> None:
         st.session_state[CLASS] = 0
     class_col.segmented_control(
         "Class of new points", list(range(n)), default=0, key=CLASS,
-        format_func=lambda k: f"class {k}", help="The colour is the class's colour on "
-        "the decision boundary.")
+        format_func=lambda k: f"class {k}", disabled=locked,
+        help="The colour is the class's colour on the decision boundary.")
     count_col.number_input("Classes", 2, drawn_points.MAX_CLASSES, key=CLASSES,
-                           help="How many classes to draw (2 to 6).")
+                           disabled=locked, help="How many classes to draw (2 to 6).")
     undo_col.button("Undo", icon=":material/undo:", on_click=_undo, key="draw_undo_btn",
-                    disabled=not st.session_state.get(state.DRAW_UNDO))
-    clear_col.button("Clear", icon=":material/delete:", on_click=_clear, key="draw_clear")
+                    disabled=locked or not st.session_state.get(state.DRAW_UNDO))
+    clear_col.button("Clear", icon=":material/delete:", on_click=_clear, key="draw_clear",
+                     disabled=locked)
     # Each class button carries its colour (a swatch before the label), exactly the
     # boundary's: the segmented control's buttons are its only children.
     swatches = "".join(
@@ -174,7 +177,8 @@ def _canvas(page_errors: tuple) -> None:
     if why:
         st.error(f"**Drawn points**: {md_escape(why)}. Click to start a new drawing.",
                  icon=":material/error:")
-    _controls(drawn.n_classes(labels))
+    locked = classroom()[1]             # a classroom link fixes the points too
+    _controls(drawn.n_classes(labels), locked)
     n_classes = max(int(st.session_state[CLASSES]), drawn.n_classes(labels))
     split = dict(zip(("train", "val", "test"), drawn.split_indices(
         xy, config.val_fraction, config.test_fraction, config.seed)))
@@ -185,9 +189,10 @@ def _canvas(page_errors: tuple) -> None:
         shown = labels.copy()
         shown[split["train"]] = noisy
     fig = drawing_figure(xy, shown, split, n_classes, drawn.PLANE_BOUNDS)
-    chart(fig, CANVAS, on_click=_on_click)
+    chart(fig, CANVAS, on_click=None if locked else _on_click)
     _caption(text, labels, split, n_classes)
-    _start_from()
+    if not locked:
+        _start_from()
 
 
 def _caption(text: str, labels: np.ndarray, split: dict, n_classes: int) -> None:
