@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from playground.data import drawn, drawn_points, toy2d
+from playground.data import DATASETS, drawn, drawn_points, toy2d
 from playground.data.label_noise import flipped
 from playground.figures.drawing import drawing_figure
 from playground.figures.theme import CLASS_COLORS
@@ -27,8 +27,8 @@ SOURCE, PER_CLASS = "draw_source", "draw_per_class"
 MODES = {"add": "Add", "remove": "Remove"}
 REMOVE_WITHIN = 0.25                   # plane units: a click farther from every point removes none
 UNDO_DEPTH = 100
-SOURCES = {"spiral": "Spiral", "circle": "Circle", "xor": "XOR", "gauss": "Gaussian blobs",
-           "moons": "Two moons"}
+SOURCES = tuple(toy2d.GENERATORS)      # spiral, circle, xor, gauss, moons
+SOURCE_NOISE = "draw_source_noise"
 
 
 def draw_canvas(config, snap) -> None:
@@ -117,7 +117,8 @@ def _copy_in() -> None:
     name = st.session_state.get(SOURCE) or "moons"
     classes = int(st.session_state.get(CLASSES) or 2) if name in toy2d.MULTICLASS else 2
     per_class = int(st.session_state.get(PER_CLASS) or 40)
-    xy, labels = toy2d.points(name, per_class * classes, config.noise, classes, config.seed)
+    noise = float(st.session_state.get(SOURCE_NOISE, 0.15))
+    xy, labels = toy2d.points(name, per_class * classes, noise, classes, config.seed)
     _set_points(xy, labels)
 
 
@@ -158,11 +159,13 @@ def _start_from() -> None:
     with st.popover("Start from a generated set", icon=":material/auto_awesome:",
                     help="Copy a generated set's seeded points into the drawing (it "
                          "replaces the points; Undo brings them back)."):
-        st.selectbox("Set", list(SOURCES), key=SOURCE, format_func=SOURCES.get)
+        st.selectbox("Set", SOURCES, key=SOURCE, format_func=lambda n: DATASETS[n].label)
         st.number_input("Points per class", 5, 2000, 40, step=5, key=PER_CLASS,
                         help="Spiral and blobs draw one arm or blob per class (Classes "
-                             "above); the others have two classes. Noise and seed are "
-                             "the sidebar's.")
+                             "above); the others have two classes.")
+        st.slider("Noise", 0.0, 1.0, 0.15, 0.05, key=SOURCE_NOISE,
+                  help="How much the generator jitters each point (the seed is the "
+                       "sidebar's).")
         st.button("Copy into the drawing", on_click=_copy_in, key="draw_copy_in",
                   icon=":material/content_copy:")
 
