@@ -61,6 +61,9 @@ def drawing_figure(xy: np.ndarray, labels: np.ndarray, split: dict[str, np.ndarr
                                   color=KEY_GREY if part != "train" else "#222222"))))
     # constrain="domain": the square plane shrinks the plot area to a square instead of
     # widening the x range, so the canvas is the plane and nothing more.
+    if not len(xy) and probs is None:
+        fig.add_annotation(x=0, y=0, text="Click anywhere on the plane to add a point",
+                           showarrow=False, font=dict(size=20, color=KEY_GREY))
     axis = dict(showgrid=True, zeroline=True, fixedrange=True, dtick=1.0 if narrow else 0.5,
                 constrain="domain")
     legend = (dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0)
