@@ -73,6 +73,14 @@ def test_draw_two_classes_remove_one_train_and_reload(app_url, page):
     points_on(page, "draw_canvas", 10)
     canvas_click(page, 0.31, 0.49, shift=True)      # removes (0.3, 0.5), the nearest
     points_on(page, "draw_canvas", 9)
+    # The same with the Remove mode, then Undo puts the point back.
+    page.locator(".st-key-draw_mode [role=radio]", has_text="Remove").first.click()
+    canvas_click(page, -0.35, -0.45)
+    points_on(page, "draw_canvas", 8)
+    page.locator(".st-key-draw_undo_btn button").first.click()
+    points_on(page, "draw_canvas", 9)
+    page.locator(".st-key-draw_mode [role=radio]", has_text="Add").first.click()
+    wait_idle(page)
     shot(page, "canvas_points")
     page.get_by_text("9 points").first.wait_for()
     page.get_by_text("(class 0: 5, class 1: 4)").first.wait_for()
