@@ -123,3 +123,16 @@ def test_a_locked_classroom_link_shows_the_points_but_not_the_pen(clean_streamli
     assert not at.exception and drawn_on_canvas(at) == 10
     assert at.button(key="draw_clear").disabled
     assert not [b for b in at.button if b.key == "draw_copy_in"]
+
+
+def test_copy_as_pytorch_carries_the_drawn_points(clean_streamlit):
+    from playground.ui.pages.train.code import KEY_PREFIX
+    from playground.ui.widgets.code_export import open_key
+
+    at = opened(drawn_points.encode(XY, LABELS), label_noise="0.1")
+    at.session_state[open_key(KEY_PREFIX)] = True        # the click that opens it
+    at.run()
+    assert not at.exception
+    script = at.code[0].value
+    assert "The data: your 10 drawn points" in script and "POINTS = (" in script
+    assert "LABEL_NOISE = 0.1" in script
