@@ -52,6 +52,8 @@ def promise(config: RunConfig, source: DataSource) -> str:
 def config_block(config: RunConfig) -> str:
     """Every RunConfig field as a comment: what the app would be told to reproduce this."""
     values = config.to_dict()
+    if len(values["points"]) > 60:      # the drawn points themselves are POINTS, below
+        values["points"] = f"{values['points'][:20]}… ({len(values['points']):,} characters)"
     width = max(len(k) for k in values)
     rows = [f"#   {k:<{width}} = {v!r}" for k, v in values.items()]
     return "# The setup, as the app's RunConfig:\n" + "\n".join(rows) + "\n"
@@ -61,11 +63,15 @@ def _uses(config: RunConfig, kind: str) -> list[tuple[str, str, str]]:
     """(constant, value, comment) for every setting the code reads."""
     c = config
     rows = [("SEED", literal(c.seed), "same seed = same data, initial weights and batches")]
-    if kind == "points2d":
+    if kind == "points2d" and c.dataset == "draw":
+        rows += [("CLASSES", literal(n_classes(c)), "the classes you drew (at least 2)")]
+    elif kind == "points2d":
         classes = n_classes(c) if c.dataset in toy2d.MULTICLASS else 2
         rows += [("N_SAMPLES", literal(c.n_samples), "points drawn before the split"),
                  ("NOISE", literal(c.noise), "how much each point is jittered"),
                  ("CLASSES", literal(classes), "")]
+    if kind == "points2d" and c.label_noise:
+        rows += [("LABEL_NOISE", literal(c.label_noise), "share of training labels flipped")]
     rows += [("VAL_FRACTION", literal(c.val_fraction), "held out to watch generalization"),
              ("TEST_FRACTION", literal(c.test_fraction), "held out until the end")]
     if kind == "chars":

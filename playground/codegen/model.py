@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from playground.data import tables, toy2d
+from playground.data import drawn, drawn_points, tables, toy2d
 from playground.data.alphabet import N_SYMBOLS
 from playground.data.text import AG_NEWS_CLASSES
 from playground.models.features import FEATURES, chosen
@@ -46,6 +46,8 @@ INIT_WORDS = {
 
 def n_classes(config) -> int:
     kind = config.dataset
+    if kind == "draw":
+        return drawn.n_classes(drawn_points.decode(config.points)[1])
     if kind in toy2d.GENERATORS:
         return config.classes if kind in toy2d.MULTICLASS else 2
     if kind == "table":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from playground.config import RunConfig
 
 from .data_dense import digits_data, toy_data
+from .data_drawn import drawn_data, with_label_noise
 from .data_names import names_data
 from .data_table import table_data
 from .data_text import news_data
@@ -23,7 +24,8 @@ from .source import DataSource
 
 def data_code(config: RunConfig, source: DataSource) -> DataCode:
     if source.kind == "points2d":
-        return toy_data(config)
+        code = drawn_data(config) if config.dataset == "draw" else toy_data(config)
+        return with_label_noise(code, config)
     if source.kind == "image":
         return digits_data(config)
     if source.kind == "tokens":

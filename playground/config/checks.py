@@ -100,7 +100,7 @@ def validate(config) -> list[ConfigError]:
             n_train = DATASETS[config.dataset].train_size(config)
         except Exception:  # sizes are reported by their own fields
             n_train = None
-        if n_train is not None and config.batch_size > n_train:
+        if n_train and n_train > 0 and config.batch_size > n_train:
             bad("batch_size", f"is {config.batch_size:,} but the training set has only "
                 f"{n_train:,} examples (use 0 for full batch)")
     choice("length_unit", LENGTH_UNITS)
@@ -115,6 +115,7 @@ def validate(config) -> list[ConfigError]:
         errs.extend(table_checks(config))
     if dataset_ok:
         errs.extend(DATASETS[config.dataset].check(config))
+    drawn_checks(number)
     return errs
 
 
@@ -139,3 +140,9 @@ def table_checks(config) -> list[ConfigError]:
     except tables.TableProblem as exc:
         errs.append(ConfigError(exc.field, str(exc)))
     return errs
+
+
+def drawn_checks(number) -> None:
+    """Your own data, drawn points: the label noise (any 2D set; ``number`` reports a
+    value out of range). The points are checked by the "draw" dataset, which reads them."""
+    number("label_noise", 0.0, 0.5)

@@ -57,6 +57,14 @@ class RunConfig:
     table_task: str = field(default="auto", metadata=_help(
         "Classification (the label's values are classes) or regression (a number to "
         "predict). Auto: regression when the label is numeric with more than 20 values."))
+    # --- your own data: drawn points ---------------------------------------------
+    points: str = field(default="", metadata=_help(
+        "The points of \"Draw your own\": up to 400 travel in the link ('v1.' then 4 "
+        "base64url characters a point: x and y on a 1024-step grid over [-1.5, 1.5]², "
+        "the class); a bigger set is kept on the server and named 'h:<key>'."))
+    label_noise: float = field(default=0.0, metadata=_help(
+        "Share of the training labels flipped to another class (seeded; validation and "
+        "test keep the true labels): how well does the network ignore wrong labels?"))
     # --- model ------------------------------------------------------------------
     hidden_layers: int = field(default=2, metadata=_help(
         "Number of hidden layers. 0 = a linear classifier (softmax regression)."))

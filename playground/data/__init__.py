@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import threading
 
-from . import digits, names, news_corpus, tables, text, toy2d
+from . import digits, drawn, names, news_corpus, tables, text, toy2d
 from .base import DatasetSpec, Split, TaskData, split_indices, split_sizes
+from .label_noise import noisy
 
-_TOY_USES = ("n_samples", "noise")
+_TOY_USES = ("n_samples", "noise", "label_noise")
 
 DATASETS: dict[str, DatasetSpec] = {}
 
@@ -24,10 +25,15 @@ def register(spec: DatasetSpec) -> DatasetSpec:
 def _toy(name: str, label: str, description: str, multiclass: bool = False) -> DatasetSpec:
     return DatasetSpec(
         name=name, label=label, kind="points2d", description=description,
-        build=lambda config, _n=name: toy2d.build(_n, config),
+        build=lambda config, _n=name: _with_label_noise(toy2d.build(_n, config), config),
         total_size=lambda config: config.n_samples,
         uses=_TOY_USES + (("classes",) if multiclass else ()),
     )
+
+
+def _with_label_noise(task: TaskData, config) -> TaskData:
+    task.train = noisy(task.train, config.label_noise, task.n_classes, config.seed)
+    return task
 
 
 register(_toy("spiral", "Spiral", "Interleaved spiral arms, one class per arm: needs a "
@@ -37,6 +43,13 @@ register(_toy("xor", "XOR", "Opposite quadrants share a class: no straight line 
 register(_toy("gauss", "Gaussian blobs", "Well separated blobs: even a linear model wins.",
               multiclass=True))
 register(_toy("moons", "Two moons", "Two interleaved half circles."))
+register(DatasetSpec(
+    name="draw", label="Draw your own", kind="points2d",
+    description="Your own points: click on the Train page's canvas to add them, one "
+    "class at a time (or start from a generated set and change it).",
+    build=drawn.build, total_size=drawn.size, uses=("points", "label_noise"),
+    extra_check=drawn.check,
+))
 register(DatasetSpec(
     name="digits", label="Digits (8×8)", kind="image",
     description="1,797 handwritten digits from scikit-learn, 10 classes, 64 pixels.",

@@ -37,7 +37,7 @@ def network_view(config, task, weights: dict, health, step: int):
     kinds = [kind for kind, _ in activation_layers(model)]
     maps = inputs = None
     if task.kind == "points2d":
-        bounds = plane_bounds(task.train.x.numpy())
+        bounds = task.extra.get("plane") or plane_bounds(task.train.x.numpy())   # drawn: the canvas
         maps = [signed_scale(k, m) for k, m in zip(kinds, unit_maps(model, bounds))]
         features = chosen(config)
         # each input on its own scale (X₁² is never negative; sin X₁ stays small)
@@ -78,7 +78,7 @@ def enlarged_unit(config, task, weights: dict, layer: int, unit: int, step: int)
     model = replica(config, task, weights)
     kind = activation_layers(model)[layer][0]
     x, y = task.train.x.numpy(), task.train.y.numpy()
-    bounds = plane_bounds(x)
+    bounds = task.extra.get("plane") or plane_bounds(x)
     values = signed_scale(kind, unit_maps(model, bounds, ENLARGED)[layer])[unit]
     return unit_map_figure(values, bounds, x, y,
                            f"hidden {layer + 1} unit {unit + 1} · step {step:,}")

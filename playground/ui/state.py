@@ -21,6 +21,7 @@ TRAIN_PACES = {"slow": 30.0, "watch": 150.0, "max": None}   # ... as steps/s cap
 TRAIN_HANDED_TASK = "train_handed_task"   # (data cache key, TaskData) of an upload
 TRAIN_BOUNDARY = "train_boundary"   # {"run", "key", "time", "fig"}: the last model view
 TRAIN_INSIDE = "train_inside"       # {"run", "key", "time", "figs"}: the last network panel
+DRAW_UNDO = "draw_undo"             # list[str]: earlier `points` texts of the drawing (Undo)
 COMPARE_GROUP = "cmp_group"         # str | None: id of the group the Compare page shows
 COMPARE_ROWS = "cmp_rows"           # list[dict]: the run table's rows (blank = inherit)
 COMPARE_TABLE_VERSION = "cmp_table_version"   # int: bumped to reset the table's editor

@@ -123,7 +123,8 @@ export default async function (component) {
     gd.addEventListener("click", (event) => {
       if (!gd.__clickable) return;
       const point = dataPoint(gd, event);
-      if (point) gd.__send("click", point);
+      // shift: the drawing canvas's second gesture (remove the nearest point).
+      if (point) gd.__send("click", Object.assign(point, { shift: event.shiftKey }));
     });
   }
   return () => {};

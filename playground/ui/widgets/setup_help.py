@@ -23,10 +23,12 @@ LABELS = {
     "table": "Table", "label_column": "Label (what to predict)",
     "feature_columns": "Feature columns", "drop_missing": "Drop rows with missing values",
     "table_task": "Predict",
+    "points": "Drawn points", "label_noise": "Label noise (share flipped)",
 }
 # The sidebar's sections, in order, and the fields each holds.
 SECTIONS = {
-    "Data": ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction",
+    "Data": ("dataset", "n_samples", "noise", "classes", "points", "label_noise",
+             "val_fraction", "test_fraction",
              "table", "label_column", "table_task", "feature_columns", "drop_missing"),
     "Model": ("features", "hidden_layers", "width", "activation", "dropout", "init", "init_std",
               "embed_dim", "context"),

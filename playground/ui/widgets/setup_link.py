@@ -15,7 +15,7 @@ RUN_PARAM, GROUP_PARAM = "run", "group"
 HIDE_PARAM, LOCK_PARAM = "hide", "lock"
 CHOICE_FIELDS = ("dataset", "activation", "init", "optimizer", "scheduler", "length_unit")
 # Fields drawn as sliders: a slider cannot display a value outside its range.
-SLIDER_RANGES = {"noise": (0.0, 1.0), "classes": (2, 5)}
+SLIDER_RANGES = {"noise": (0.0, 1.0), "classes": (2, 5), "label_noise": (0.0, 0.5)}
 
 
 def load_from_url() -> None:

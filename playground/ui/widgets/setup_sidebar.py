@@ -19,6 +19,7 @@ from playground.data import DATASETS
 from playground.models.features import FEATURE_HELP, FEATURES, PLAIN, canonical, parse
 from playground.ui import runtime, state
 from playground.ui.widgets.boxes import INT_FORMAT, as_box_value
+from playground.ui.widgets.drawn_sidebar import drawn_controls
 from playground.ui.widgets.lr_control import LR_VALUE, key, lr_widgets, set_lr_from_elsewhere
 from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import (INIT_HELP, OPTIMIZER_HELP, SCHEDULER_HELP,
@@ -217,6 +218,7 @@ class _Drawer:
             self.slider("noise", 0.0, 1.0, step=0.05)
         if "classes" in uses:
             self.slider("classes", 2, 5)
+        drawn_controls(self, uses)
         self.number("val_fraction", step=0.05, format="%.2f")
         self.number("test_fraction", step=0.05, format="%.2f")
 

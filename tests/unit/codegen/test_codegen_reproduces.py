@@ -23,7 +23,7 @@ import torch
 from playground.codegen import build_script, script_name, source_for
 from playground.config import RunConfig
 from playground.data import names as names_data
-from playground.data import news_corpus, text, user_data
+from playground.data import drawn_points, news_corpus, text, toy2d, user_data
 from playground.data.news_csv import read_news_csv
 from playground.lessons.names import TRAIN_PRESET as NAMES_LESSON
 from playground.lessons.news import PRESET as NEWS_LESSON
@@ -84,6 +84,13 @@ CASES = {
     "surnames, momentum, clipping": RunConfig(
         dataset="surnames", optimizer="momentum", lr=0.05, embed_dim=3, width=50,
         hidden_layers=1, batch_size=128, clip=2.0),
+    "a drawn set in the link, 3 classes, label noise, X₁² features": RunConfig(
+        dataset="draw", points=drawn_points.encode(*toy2d.points("gauss", 90, 0.2, 3, 4)),
+        label_noise=0.2, features="x1,x2,x1sq", batch_size=16, seed=4),
+    "a drawn set kept on the server (600 points), SGD + momentum": RunConfig(
+        dataset="draw", points=drawn_points.encode(*toy2d.points("spiral", 600, 0.1, 2, 1)),
+        optimizer="momentum", lr=0.05, test_fraction=0.0),
+    "moons with label noise, Adam": RunConfig(dataset="moons", label_noise=0.3, seed=6),
     "your news CSV, SGD": RunConfig(dataset="news", optimizer="sgd", lr=2.0, embed_dim=8,
                                     batch_size=16, seed=4),
     "your names file, RMSprop": RunConfig(dataset="names", optimizer="rmsprop", lr=0.01,
@@ -232,8 +239,8 @@ def test_script_is_self_contained(exported, case):
     nodes = [n for n in ast.walk(ast.parse(script)) if isinstance(n, (ast.Import, ast.ImportFrom))]
     imported = {(n.module if isinstance(n, ast.ImportFrom) else alias.name).split(".")[0]
                 for n in nodes for alias in n.names}
-    allowed = {"argparse", "collections", "csv", "math", "pathlib", "random", "re", "torch",
-               "numpy", "sklearn", "names", "pandas", "pyarrow"}
+    allowed = {"argparse", "base64", "collections", "csv", "math", "pathlib", "random", "re",
+               "torch", "numpy", "sklearn", "names", "pandas", "pyarrow"}
     assert imported <= allowed, imported - allowed
     assert "fused=True" in script or "foreach=True" in script   # says which implementation
 

@@ -150,3 +150,23 @@ def test_figures_serialize_compactly():
     v = history(2000)
     fig = loss_figure([Curve("A", "#000000", v["train"], v["eval"])])
     assert '"bdata"' in pio.to_json(fig, validate=False)  # typed arrays, not JSON lists
+
+
+def test_drawing_canvas_is_the_plane_with_a_key_per_class_and_split():
+    import numpy as np
+
+    from playground.figures.drawing import drawing_figure
+    from tests.projector import problems, wire
+
+    xy = np.array([[0.5, 0.5], [-0.5, -0.5], [1.0, -1.0]], dtype=np.float32)
+    labels = np.array([0, 1, 1])
+    split = {"train": np.array([0, 1]), "val": np.array([2]), "test": np.zeros(0, int)}
+    fig = wire(drawing_figure(xy, labels, split, 3, (-1.5, 1.5, -1.5, 1.5)))
+    assert not problems(fig)
+    names = [t["name"] for t in fig["data"] if t.get("showlegend", True)]
+    assert names == ["class 0 (1)", "class 1 (2)", "class 2 (0)", "filled: training",
+                     "hollow: validation", "hollow diamond: test"]
+    assert fig["layout"]["xaxis"]["range"] == [-1.5, 1.5] and fig["layout"]["dragmode"] is False
+    empty = wire(drawing_figure(xy[:0], labels[:0], {"train": np.zeros(0, int)}, 2,
+                                (-1.5, 1.5, -1.5, 1.5)))
+    assert "Click anywhere" in empty["layout"]["annotations"][0]["text"]

@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from playground.figures.boundary import boundary_figure, confusion_figure
+from playground.figures.drawing import drawn_boundary_figure
 from playground.runs.snapshot import Snapshot
 from playground.training.predict import (confusion_matrix, grid_probabilities, plane_bounds,
                                          replica)
@@ -42,8 +43,12 @@ def model_view(snap: Snapshot, view: dict) -> None:
 
 def _boundary(model, task, snap: Snapshot, show_val: bool):
     train_x, train_y = task.train.x.numpy(), task.train.y.numpy()
+    title = f"Decision boundary · step {snap.weights_step:,}"
+    if "plane" in task.extra:            # a drawn set: its canvas, every split shown
+        _, _, probs = grid_probabilities(model, task.extra["plane"], resolution=90)
+        return drawn_boundary_figure(task, probs, title)
     bounds = plane_bounds(train_x)
     _, _, probs = grid_probabilities(model, bounds, resolution=90)
     val = (task.val.x.numpy(), task.val.y.numpy()) if show_val else (None, None)
     return boundary_figure(bounds, probs, train_x, train_y, task.class_names, *val,
-                           title=f"Decision boundary · step {snap.weights_step:,}")
+                           title=title)

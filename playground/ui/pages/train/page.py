@@ -13,6 +13,7 @@ from playground.ui import nav, runtime, state
 from playground.ui.pages.train.buttons import run_buttons
 from playground.ui.pages.train.code import code
 from playground.ui.pages.train.downloads import downloads
+from playground.ui.pages.train.draw import draw_canvas
 from playground.ui.pages.train.ghost import ghost_picker
 from playground.ui.pages.train.inside import inside_panel
 from playground.ui.pages.train.live_panel import live_panel
@@ -46,6 +47,7 @@ def render() -> None:
         apply_live_changes(reg, snap, config)
     run_buttons(reg, sid, config, errors, snap)
     ghost_picker(config, run_id)
+    draw_canvas(config, snap)           # "Draw your own": the points, edited by clicks
     if snap is None:
         preview(config, errors)
     else:

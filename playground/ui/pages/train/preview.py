@@ -16,6 +16,8 @@ MODEL_FIELDS = ("hidden_layers", "width", "embed_dim", "context")
 
 
 def preview(config: RunConfig, errors: list) -> None:
+    if config.dataset == "draw":
+        return                          # the drawing canvas (draw.py) is its preview
     if any(e.field in DATA_FIELDS for e in errors):
         st.info("Fix the data settings in the sidebar to see a preview.")
         return
