@@ -40,6 +40,14 @@ class RunConfig:
         "Inputs the 2D network sees, computed from each point (X₁, X₂, X₁², X₂², X₁X₂, "
         "sin X₁, sin X₂; comma separated in a link): with X₁² and X₂² a circle needs no "
         "hidden layer at all."))
+    # --- regression (issue #18 REG): the loss of a regression task ---------------
+    regression_loss: str = field(default="mse", metadata=_help(
+        "Loss of a regression task: mean squared error, or Huber (squared near the "
+        "target, linear beyond δ, so outliers pull less). Classification always uses "
+        "cross-entropy."))
+    huber_delta: float = field(default=1.0, metadata=_help(
+        "Huber's δ, in standard deviations of the target: errors smaller than δ count "
+        "squared, larger ones linearly."))
     # --- model ------------------------------------------------------------------
     hidden_layers: int = field(default=2, metadata=_help(
         "Number of hidden layers. 0 = a linear classifier (softmax regression)."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from . import digits, names, news_corpus, text, toy2d
+from . import digits, names, news_corpus, regression, text, toy2d
 from .base import DatasetSpec, Split, TaskData, split_indices, split_sizes
 
 _TOY_USES = ("n_samples", "noise")
@@ -37,6 +37,22 @@ register(_toy("xor", "XOR", "Opposite quadrants share a class: no straight line 
 register(_toy("gauss", "Gaussian blobs", "Well separated blobs: even a linear model wins.",
               multiclass=True))
 register(_toy("moons", "Two moons", "Two interleaved half circles."))
+
+
+def _regression(name: str, label: str, description: str) -> DatasetSpec:
+    return DatasetSpec(
+        name=name, label=label, kind=regression.KINDS[name], description=description,
+        build=lambda config, _n=name: regression.build(_n, config),
+        total_size=lambda config: config.n_samples, uses=_TOY_USES, task="regression",
+    )
+
+
+register(_regression("plane", "Plane (regression)", "Regression: y = X₁ + X₂ plus noise, "
+                     "over the plane. A linear model fits it."))
+register(_regression("multigauss", "Multi-Gaussian (regression)", "Regression: six signed "
+                     "Gaussian bumps over the plane; needs hidden units."))
+register(_regression("sin", "Sine curve (regression, 1-D)", "Regression: y = sin x plus "
+                     "noise, x on a line from −3 to 3: fit a curve through the points."))
 register(DatasetSpec(
     name="digits", label="Digits (8×8)", kind="image",
     description="1,797 handwritten digits from scikit-learn, 10 classes, 64 pixels.",
@@ -65,6 +81,12 @@ register(DatasetSpec(
     total_size=lambda config: names.window_count(names.census_names("last")),
     uses=("context",),
 ))
+
+
+def is_regression(config) -> bool:
+    """Whether this config's dataset is a regression task (known before building it)."""
+    spec = DATASETS.get(config.dataset)
+    return spec is not None and spec.task_of(config) == "regression"
 
 
 def cache_key(config) -> tuple:
@@ -98,5 +120,5 @@ def load(config) -> TaskData:
     return hit
 
 
-__all__ = ["DATASETS", "cache_key", "DatasetSpec", "Split", "TaskData", "load", "register",
+__all__ = ["DATASETS", "cache_key", "DatasetSpec", "is_regression", "Split", "TaskData", "load", "register",
            "split_indices", "split_sizes"]

@@ -50,6 +50,16 @@ class Snapshot:
     label: str = ""                 # what legends call it ("Adam lr=0.01 batch=32", "Zeros")
     group_id: str | None = None     # the comparison it belongs to, if any
     health: Any = None              # training.health.Health at the last record (immutable)
+    # regression runs: the target's name (None = a classification run), RMSE in its units
+    target: str | None = None
+    val_rmse: float | None = None
+    val_r2: float | None = None
+    test_rmse: float | None = None
+    test_r2: float | None = None
+
+    @property
+    def is_regression(self) -> bool:
+        return self.target is not None
 
     @property
     def progress(self) -> float:
@@ -58,6 +68,20 @@ class Snapshot:
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+
+def eval_fields(val, test, task) -> dict:
+    """A snapshot's evaluation fields from the latest validation and test EvalResults
+    (None when not measured yet); regression runs fill RMSE and R² instead of accuracy."""
+    regression = task is not None and task.is_regression
+    out = {"val_loss": val.loss if val else None, "test_loss": test.loss if test else None,
+           "val_acc": val.accuracy if val and not regression else None,
+           "test_acc": test.accuracy if test and not regression else None}
+    if regression:
+        out.update(target=task.class_names[0], val_rmse=val.rmse if val else None,
+                   val_r2=val.r2 if val else None, test_rmse=test.rmse if test else None,
+                   test_r2=test.r2 if test else None)
+    return out
 
 
 def frozen_view(view: dict) -> dict:
