@@ -40,6 +40,16 @@ def loss_for(config, task) -> Loss:
     return F.cross_entropy
 
 
+def loss_words(config, target: str | None) -> tuple[str, str]:
+    """(the loss's name, its unit) for chart titles: a regression run (``target`` = its
+    target's name) trains on standardised values, so its loss is in standardised units."""
+    if target is None:
+        return "cross-entropy", "nats"
+    if getattr(config, "regression_loss", "mse") == "huber":
+        return f"Huber, δ = {config.huber_delta:g}", f"standardised {target}"
+    return "mean squared error", f"standardised {target}, squared"
+
+
 def chance_loss(task) -> float:
     """The loss of a model that knows nothing: log(classes) for cross-entropy; for
     regression on standardised targets, predicting the mean scores an MSE of 1 (Huber is

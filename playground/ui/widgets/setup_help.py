@@ -19,6 +19,7 @@ LABELS = {
     "length": "Length", "scheduler": "LR schedule", "step_size": "Step every (epochs)",
     "gamma": "Decay γ", "clip": "Gradient clipping max norm (0 = off)", "seed": "Seed",
     "eval_every": "Evaluate every (steps)", "features": "Input features",
+    "regression_loss": "Regression loss", "huber_delta": "Huber δ (target std units)",
 }
 # The sidebar's sections, in order, and the fields each holds.
 SECTIONS = {
@@ -27,7 +28,7 @@ SECTIONS = {
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",
                   "rmsprop_momentum", "weight_decay", "adamw_decay"),
-    "Training": ("batch_size", "length_unit", "length", "scheduler", "step_size", "gamma",
+    "Training": ("regression_loss", "huber_delta", "batch_size", "length_unit", "length", "scheduler", "step_size", "gamma",
                  "clip", "seed", "eval_every"),
 }
 SECTION_OF = {f: name for name, fields in SECTIONS.items() for f in fields}
