@@ -59,3 +59,35 @@ def test_huber_is_offered_only_on_regression_tasks(clean_streamlit):
     assert (cfg.regression_loss, cfg.huber_delta) == ("huber", 0.5)
     assert at.query_params["regression_loss"] == "huber"
     assert list(charts(at)) == ["chart_preview"]
+
+
+def _compare_page():
+    from playground.ui import shell
+
+    shell.main(default="compare")
+
+
+def test_compare_on_a_regression_task_shows_rmse_columns_and_charts(clean_streamlit):
+    from playground.compare.summary import REGRESSION_COLUMNS, summary_rows, to_csv
+    from playground.config import RunConfig
+
+    at = AppTest.from_function(_compare_page, default_timeout=60)
+    at.session_state[state.CONFIG] = RunConfig(dataset="plane", n_samples=300, width=8,
+                                               length=150, eval_every=10)
+    at.run()
+    at.button(key="cmp_start").click().run()
+    group_id = at.session_state[state.COMPARE_GROUP]
+    group = runtime.registry().group(group_id, poll=False)
+    runtime.registry().join(group.run_ids[0], 30)
+    at.run()
+    assert not at.exception
+    summary = at.dataframe[-1].value
+    assert list(summary.columns) == list(REGRESSION_COLUMNS)
+    assert (summary["final val RMSE"] > 0).all() and (summary["best val R²"] <= 1).all()
+    assert (summary["best val RMSE"] <= summary["final val RMSE"] + 1e-12).all()
+    drawn = charts(at)
+    assert drawn["cmp_acc_chart"]["layout"]["yaxis"]["title"]["text"] == "RMSE (units of y)"
+    group = runtime.registry().group(group_id, poll=False)
+    csv = to_csv(summary_rows(list(group.members), list(group.labels)), REGRESSION_COLUMNS)
+    assert csv.splitlines()[0].split(",")[5:9] == ["final val loss", "best val loss",
+                                                   "final val RMSE", "final val R²"]
