@@ -32,6 +32,8 @@ def field_title(field) -> str:
 def _objective_axis(objective: str) -> dict:
     if objective.endswith("_acc"):
         return dict(range=[0, 1.02], tickformat=".0%")
+    if objective.endswith("_r2"):          # R² runs from −99 (diverged) to 1: linear
+        return dict()
     return dict(type="log")
 
 
