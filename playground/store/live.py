@@ -70,8 +70,7 @@ class LiveRun:
                 "created": r.created, "ended": None, "step": 0, "total_steps": 0,
                 "steps_per_epoch": 1, "stride": 1, "n_points": 0,
                 "config": json.dumps(config, sort_keys=True), **config_columns(config),
-                "final_loss": None, "final_val_loss": None, "final_val_acc": None,
-                "best_val_loss": None, "best_val_acc": None, "test_acc": None}
+                "final_loss": None, "test_acc": None, **dict.fromkeys(EVAL_COLUMNS)}
 
     # ------------------------------------------------------------ points
     def _ready(self) -> bool:
@@ -166,6 +165,7 @@ class LiveRun:
                 **{"b_" + k: self.metrics.get(k) for k in EVAL_COLUMNS}}
 
 
-EVAL_COLUMNS = ("final_val_loss", "final_val_acc", "best_val_loss", "best_val_acc")
+EVAL_COLUMNS = ("final_val_loss", "final_val_acc", "best_val_loss", "best_val_acc",
+                "final_val_rmse", "best_val_rmse", "final_val_r2", "best_val_r2")
 UPDATE_KEYS = ("owner", "status", "message", "ended", "step", "total_steps",
                "steps_per_epoch", "stride", "n_points", "final_loss", "test_acc") + EVAL_COLUMNS
