@@ -91,3 +91,39 @@ def test_compare_on_a_regression_task_shows_rmse_columns_and_charts(clean_stream
     csv = to_csv(summary_rows(list(group.members), list(group.labels)), REGRESSION_COLUMNS)
     assert csv.splitlines()[0].split(",")[5:9] == ["final val loss", "best val loss",
                                                    "final val RMSE", "final val R²"]
+
+
+def _runs_page():
+    from playground.ui import shell
+
+    shell.main(default="runs")
+
+
+def test_runs_page_lists_rmse_and_r2_and_overlays_rmse_curves(clean_streamlit):
+    import uuid
+
+    from playground.config import RunConfig
+    from playground.store import RunFilter
+    from playground.ui.pages.runs.table import table_key
+
+    sid = "tester-" + uuid.uuid4().hex[:8]
+    base = RunConfig(dataset="plane", n_samples=200, length=100, eval_every=25)
+    reg = runtime.registry()
+    ids = [reg.start(c, owner=sid) for c in (base, base.replace(optimizer="sgd", lr=0.1))]
+    for run_id in ids:
+        reg.join(run_id, 60)
+    assert runtime.store().flush()
+    at = AppTest.from_function(_runs_page, default_timeout=60)
+    at.session_state[state.SESSION_ID] = sid
+    at.run()
+    table = at.dataframe[0].value
+    assert (table["val RMSE"] > 0).all() and (table["val R²"] <= 1).all()
+    assert table["val acc"].isna().all()
+    runs = runtime.store().list_runs(RunFilter(owner=sid))
+    at.session_state[table_key(runs)] = {"selection": {"rows": [0, 1], "columns": [],
+                                                       "cells": []}}
+    at.run()
+    assert not at.exception
+    drawn = charts(at)
+    assert drawn["runs_acc_chart"]["layout"]["yaxis"]["title"]["text"] == "RMSE (units of y)"
+    assert len(drawn["runs_acc_chart"]["data"]) == 2
