@@ -31,6 +31,15 @@ class RegressionLoss:
             return F.huber_loss(pred, targets, reduction=reduction, delta=self.delta)
         return F.mse_loss(pred, targets, reduction=reduction)
 
+    def per_point(self, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Mean loss of each of G models at once: outputs [G, 1, N], targets [N] → [G]
+        (the loss surface evaluates a whole chunk of its grid in one pass)."""
+        pred = outputs[:, 0, :]                                     # [G, N]
+        full = targets.view(1, -1).expand_as(pred)
+        if self.kind == "huber":
+            return F.huber_loss(pred, full, reduction="none", delta=self.delta).mean(1)
+        return F.mse_loss(pred, full, reduction="none").mean(1)
+
 
 def loss_for(config, task) -> Loss:
     """The run's loss: cross-entropy, or the regression loss its config chose."""

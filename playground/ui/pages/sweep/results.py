@@ -168,10 +168,11 @@ def _short_result(result: dict, config: RunConfig) -> None:
             row[1].markdown("every learning rate diverged: lower the range.")
             continue
         k = int(abs(r.lrs - best).argmin())
-        acc = r.val_acc[:, k].mean()
+        score = (f"accuracy {r.val_acc[:, k].mean():.1%}" if r.val_rmse is None
+                 else f"RMSE {r.val_rmse[:, k].mean():.3g} in the target's units")
         n_div = int(r.diverged.any(axis=0).sum())
         row[1].markdown(f"lowest validation loss **{r.mean('val')[k]:.4g}** at η = "
-                        f"**{_nice(best):g}** (accuracy {acc:.1%})"
+                        f"**{_nice(best):g}** ({score})"
                         + (f"; {n_div} of {len(r.lrs)} η diverged" if n_div else "")
                         + (" — at the edge of the grid: extend the range" if k in
                            (0, len(r.lrs) - 1) else "") + ".")
