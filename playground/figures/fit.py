@@ -20,14 +20,14 @@ FIT_COLOR = RUN_COLORS[1]
 
 
 def value_range(*values: np.ndarray) -> float:
-    """Half-width of the colour scale: every value (heatmap and points) fits, centred on 0."""
+    """Half-width of the colour scale centred on 0: every given value fits."""
     top = max((float(np.nanmax(np.abs(v))) for v in values if v is not None and len(v)),
               default=1.0)
     return top if top > 0 else 1.0
 
 
-def _colorbar(target: str) -> dict:
-    return dict(title=dict(text=f"{target}<br>(units of {target})", side="right"),
+def _colorbar(target: str, what: str = "") -> dict:
+    return dict(title=dict(text=f"{what}{target}<br>(units of {target})", side="right"),
                 thickness=18)
 
 
@@ -51,12 +51,13 @@ def value_map_figure(bounds: tuple[float, float, float, float], xs: np.ndarray |
     """The network's output over the plane (values [ny, nx] in target units) with the
     training points filled and validation points hollow, coloured on the same scale.
     Without ``values`` (no model yet: the data preview) the points carry the colour bar."""
-    span = value_range(values, train_values, val_values)
+    # The scale follows the data, not the network: it holds still while training.
+    span = value_range(train_values, val_values)
     fig = go.Figure()
     if values is not None:
         fig.add_trace(go.Heatmap(
             x=xs, y=ys, z=values.astype(np.float32), colorscale=DIVERGING, zmin=-span,
-            zmax=span, colorbar=_colorbar(f"predicted {target}"), name=f"predicted {target}",
+            zmax=span, colorbar=_colorbar(target, "predicted "), name=f"predicted {target}",
             hovertemplate=f"predicted {target} %{{z:.3g}}<br>x₁=%{{x:.2f}}, x₂=%{{y:.2f}}"
                           "<extra></extra>"))
     _points(fig, train_pts, train_values, target, False, span, " (train)", values is None)
@@ -66,8 +67,7 @@ def value_map_figure(bounds: tuple[float, float, float, float], xs: np.ndarray |
     return style(fig, title, "feature x₁", "feature x₂", height, hovermode="closest",
                  xaxis=dict(range=[x0, x1], showgrid=False, zeroline=False),
                  yaxis=dict(range=[y0, y1], showgrid=False, zeroline=False, scaleanchor="x",
-                            scaleratio=1),
-                 legend=dict(orientation="h", y=-0.2))
+                            scaleratio=1))
 
 
 def curve_fit_figure(line_x: np.ndarray, line_y: np.ndarray, target: str,
@@ -90,7 +90,7 @@ def curve_fit_figure(line_x: np.ndarray, line_y: np.ndarray, target: str,
         line=dict(color=FIT_COLOR, width=4),
         hovertemplate=f"x=%{{x:.2f}}: predicted {target} %{{y:.3g}}<extra></extra>"))
     return style(fig, title, "input x", f"{target} (units of {target})", height,
-                 hovermode="closest", legend=dict(orientation="h", y=-0.2))
+                 hovermode="closest")
 
 
 def parity_figure(true: np.ndarray, predicted: np.ndarray, target: str,
@@ -109,5 +109,4 @@ def parity_figure(true: np.ndarray, predicted: np.ndarray, target: str,
         marker=dict(size=7, color=FIT_COLOR, opacity=0.7),
         hovertemplate=f"true {target} %{{x:.3g}}, predicted %{{y:.3g}}<extra></extra>"))
     return style(fig, title, f"true {target} (units of {target})",
-                 f"predicted {target} (units of {target})", height, hovermode="closest",
-                 legend=dict(orientation="h", y=-0.2))
+                 f"predicted {target} (units of {target})", height, hovermode="closest")
