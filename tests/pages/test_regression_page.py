@@ -127,3 +127,18 @@ def test_runs_page_lists_rmse_and_r2_and_overlays_rmse_curves(clean_streamlit):
     drawn = charts(at)
     assert drawn["runs_acc_chart"]["layout"]["yaxis"]["title"]["text"] == "RMSE (units of y)"
     assert len(drawn["runs_acc_chart"]["data"]) == 2
+
+
+def test_inside_the_network_and_the_history_work_on_a_regression_run(clean_streamlit):
+    at = finished_run({"dataset": "multigauss", "length": "200", "n_samples": "200"})
+    at.toggle(key="view_inside").set_value(True).run()
+    assert not at.exception
+    drawn = charts(at)
+    assert {"chart_network", "chart_unit_map", "chart_update_ratio"} <= set(drawn)
+    names = {t["name"] for t in drawn["chart_update_ratio"]["data"]}
+    assert "W3 16→1" in names                                  # the single output node
+    from playground.training.export import history_csv
+
+    snap = runtime.registry().snapshot(at.session_state[state.TRAIN_RUN])
+    header = history_csv(snap.history["train"], snap.history["eval"]).splitlines()[0]
+    assert header.endswith("val_loss,val_rmse,val_r2")

@@ -73,3 +73,11 @@ def test_divergence_is_judged_against_predicting_the_mean():
     sgd = Trainer(RunConfig(dataset="plane", optimizer="sgd", lr=50.0, length=200))
     reasons = [sgd.divergence(sgd.step().loss) for _ in range(200)]
     assert any(reasons)
+
+
+def test_the_maths_shows_the_loss_the_run_trains_on():
+    from playground.training.explain import regression_loss
+
+    assert r"\big(\hat y(x) - z\big)^2" in regression_loss(RunConfig(dataset="sin"))
+    huber = regression_loss(RunConfig(dataset="sin", regression_loss="huber", huber_delta=0.5))
+    assert r"\ell_\delta" in huber and huber.endswith("= 0.5")
