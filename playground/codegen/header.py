@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlparse
 
+from playground.data import is_regression
 from playground import data as datasets
 from playground.config import RunConfig
 from playground.data import toy2d
@@ -61,11 +62,12 @@ def _uses(config: RunConfig, kind: str) -> list[tuple[str, str, str]]:
     """(constant, value, comment) for every setting the code reads."""
     c = config
     rows = [("SEED", literal(c.seed), "same seed = same data, initial weights and batches")]
-    if kind == "points2d":
-        classes = n_classes(c) if c.dataset in toy2d.MULTICLASS else 2
+    if kind in ("points2d", "points1d"):
         rows += [("N_SAMPLES", literal(c.n_samples), "points drawn before the split"),
-                 ("NOISE", literal(c.noise), "how much each point is jittered"),
-                 ("CLASSES", literal(classes), "")]
+                 ("NOISE", literal(c.noise), "how much each point is jittered")]
+        if not is_regression(c):
+            classes = n_classes(c) if c.dataset in toy2d.MULTICLASS else 2
+            rows += [("CLASSES", literal(classes), "")]
     rows += [("VAL_FRACTION", literal(c.val_fraction), "held out to watch generalization"),
              ("TEST_FRACTION", literal(c.test_fraction), "held out until the end")]
     if kind == "chars":

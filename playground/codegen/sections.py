@@ -88,7 +88,7 @@ def public_name(name: str) -> str:
     return name.lstrip("_")
 
 
-_STANDARD_LIBRARY = {"argparse", "collections", "csv", "math", "pathlib", "random", "re"}
+_STANDARD_LIBRARY = {"argparse", "collections", "csv", "functools", "math", "pathlib", "random", "re"}
 
 
 def import_block(sections) -> str:
