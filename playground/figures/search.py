@@ -149,7 +149,8 @@ def importance_figure(importances: dict[str, float], labels: dict[str, str],
                  showlegend=False, margin=dict(l=190, r=30, t=30, b=60))
 
 
-def best_curves_figure(record, height: int = 360) -> go.Figure:
+def best_curves_figure(record, height: int = 360,
+                       loss_axis: str = "cross-entropy loss (nats)") -> go.Figure:
     """The best trial's minibatch and validation loss, per step."""
     c = record.curves or {}
     fig = go.Figure()
@@ -160,8 +161,7 @@ def best_curves_figure(record, height: int = 360) -> go.Figure:
         fig.add_trace(go.Scatter(x=c["step"], y=c["val_loss"], mode="lines+markers",
                                  name="validation loss",
                                  line=dict(color=run_color(0), width=3, dash=VAL_DASH)))
-    return style(fig, None, "optimizer step", "cross-entropy loss (nats)", height,
-                 yaxis=dict(type="log"))
+    return style(fig, None, "optimizer step", loss_axis, height, yaxis=dict(type="log"))
 
 
 def race_figure(curves: dict[str, list], labels: dict[str, str], objective_label: str,

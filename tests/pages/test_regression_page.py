@@ -118,7 +118,7 @@ def test_runs_page_lists_rmse_and_r2_and_overlays_rmse_curves(clean_streamlit):
     at.run()
     table = at.dataframe[0].value
     assert (table["val RMSE"] > 0).all() and (table["val R²"] <= 1).all()
-    assert table["val acc"].isna().all()
+    assert "val acc" not in table.columns and "best val acc" not in table.columns
     runs = runtime.store().list_runs(RunFilter(owner=sid))
     at.session_state[table_key(runs)] = {"selection": {"rows": [0, 1], "columns": [],
                                                        "cells": []}}
@@ -142,3 +142,23 @@ def test_inside_the_network_and_the_history_work_on_a_regression_run(clean_strea
     snap = runtime.registry().snapshot(at.session_state[state.TRAIN_RUN])
     header = history_csv(snap.history["train"], snap.history["eval"]).splitlines()[0]
     assert header.endswith("val_loss,val_rmse,val_r2")
+
+
+def _search_page():
+    from playground.ui import shell
+
+    shell.main(default="search")
+
+
+def test_search_offers_rmse_and_r2_objectives_on_a_regression_task(clean_streamlit,
+                                                                    monkeypatch):
+    from playground.config import RunConfig
+
+    monkeypatch.setenv("PLAYGROUND_SEARCH_WORKERS", "0")
+    at = AppTest.from_function(_search_page, default_timeout=30)
+    at.session_state[state.CONFIG] = RunConfig(dataset="sin", n_samples=200, width=8)
+    at.run()
+    assert not at.exception
+    options = at.selectbox(key="se_objective").options
+    assert "final validation RMSE" in options and "best validation R²" in options
+    assert not any("accuracy" in o for o in options)

@@ -23,7 +23,7 @@ def when(t: float | None) -> str:
 
 
 def frame(runs: list[StoredRun]) -> pd.DataFrame:
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "name": [r.label for r in runs],
         "status": [r.status for r in runs],
         "dataset": [r.dataset for r in runs],
@@ -42,6 +42,9 @@ def frame(runs: list[StoredRun]) -> pd.DataFrame:
         "kind": [r.kind for r in runs],
         "id": [r.id for r in runs],
     })
+    if runs and all(r.is_regression for r in runs):    # no accuracy to show
+        table = table.drop(columns=["best val acc", "val acc"])
+    return table
 
 
 def runs_table(runs: list[StoredRun]) -> list[StoredRun]:

@@ -100,7 +100,9 @@ def show_result(result: dict) -> None:
                      f"{value:.3f}" if settings.objective.endswith("_r2") else f"{value:.4g}")
             st.markdown(f"Trial **{best.number + 1}**: {params_text(best.params)} → "
                         f"{OBJECTIVES[settings.objective]} **{shown}**")
-            chart(best_curves_figure(best), "search_best_curves")
+            axis = ("loss (standardised target)" if _regression(best) else
+                    "cross-entropy loss (nats)")
+            chart(best_curves_figure(best, loss_axis=axis), "search_best_curves")
             config, _ = RunConfig.from_dict(best.config)
             if st.button("Use best", key="se_use_best", type="primary",
                          icon=":material/arrow_forward:",
