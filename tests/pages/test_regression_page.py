@@ -1,27 +1,13 @@
 """Regression runs on the pages (AppTest): RMSE and R² where accuracy would be, the
 network's output drawn as a value heatmap (2D) or a fitted curve (1-D)."""
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.charts import charts
+from tests.pages.test_inside_network_page import started as finished_run   # ended, with health
 from playground.ui import runtime, state
 
 APP = "../../app.py"
-
-
-def finished_run(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    at.button(key="btn_start").click().run()
-    run_id = at.session_state[state.TRAIN_RUN]
-    deadline = time.monotonic() + 30
-    while runtime.registry().snapshot(run_id).active and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return at.run()
 
 
 def metric(at, label):
