@@ -16,7 +16,7 @@ LOSS_HELP = {
 def regression_loss_controls(sidebar, spec) -> None:
     """Loss choice (and Huber's δ) in the Training section, for regression tasks only;
     ``sidebar`` is the setup sidebar drawing its widgets, ``spec`` the chosen dataset."""
-    if spec is None or spec.task_of(_config_like()) != "regression":
+    if spec is None or spec.task_of(_WidgetConfig()) != "regression":
         return
     sidebar.select("regression_loss", list(REGRESSION_LOSSES), caption=LOSS_HELP,
                    format_func=lambda n: REGRESSION_LOSSES.get(n, n))
@@ -24,7 +24,7 @@ def regression_loss_controls(sidebar, spec) -> None:
         sidebar.number("huber_delta", step=0.1, format="%g")
 
 
-class _config_like:
+class _WidgetConfig:
     """What a dataset's task rule reads, from the widgets (a table's target column)."""
 
     def __getattr__(self, name: str):

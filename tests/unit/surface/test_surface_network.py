@@ -288,3 +288,15 @@ def test_a_regression_surface_is_its_own_loss_evaluated_directly(kind):
         with torch.no_grad():
             want = loss(probe(*inputs), targets).item()
         assert float(grid[j, i]) == pytest.approx(want, rel=1e-5)
+
+
+def test_a_regression_runs_surface_is_its_mse_and_names_it(registry):
+    cfg = RunConfig(dataset="sin", n_samples=200, width=8, length=120, eval_every=40)
+    run_id = registry.start(cfg, owner="t")
+    wait_done(registry, [run_id])
+    result = compute_surface([registry.capture(run_id)], SurfaceSpec(resolution=21,
+                                                                     eval_size=100))
+    path = result.paths[0]
+    assert path.true_loss[-1] == pytest.approx(path.plane_loss[-1], rel=1e-5)
+    assert 0 < path.true_loss[-1] < path.true_loss[0] < 5          # MSE, near 1 at the start
+    assert result.loss_words == ("mean squared error", "standardised y, squared")
