@@ -59,6 +59,15 @@ def loss_words(config, target: str | None) -> tuple[str, str]:
     return "mean squared error", f"standardised {target}, squared"
 
 
+def loss_axis(config) -> str:
+    """An axis title for a loss of ``config``'s task (built from the data registry)."""
+    from playground import data
+
+    if not data.is_regression(config):
+        return "loss (cross-entropy, nats)"
+    return f"loss ({loss_words(config, data.load(config).class_names[0])[1]})"
+
+
 def chance_loss(task) -> float:
     """The loss of a model that knows nothing: log(classes) for cross-entropy; for
     regression on standardised targets, predicting the mean scores an MSE of 1 (Huber is

@@ -148,3 +148,23 @@ def test_search_offers_rmse_and_r2_objectives_on_a_regression_task(clean_streaml
     options = at.selectbox(key="se_objective").options
     assert "final validation RMSE" in options and "best validation R²" in options
     assert not any("accuracy" in o for o in options)
+
+
+def _sweep_page():
+    from playground.ui import shell
+
+    shell.main(default="sweep")
+
+
+def test_the_lr_range_test_runs_on_a_regression_task(clean_streamlit):
+    from playground.config import RunConfig
+    from tests.pages.test_sweep_page import _until_chart
+
+    at = AppTest.from_function(_sweep_page, default_timeout=30)
+    at.session_state[state.CONFIG] = RunConfig(dataset="plane", n_samples=300, width=8)
+    at.run()
+    at.number_input(key="sw_steps").set_value(60)
+    at.button(key="sw_run").click().run()
+    spec = _until_chart(at, "sw_chart")
+    assert spec["layout"]["yaxis"]["title"]["text"] == "loss (standardised y, squared)"
+    assert any(b.key == "sw_use_adam_valley" for b in at.button)
