@@ -55,7 +55,7 @@ def in_units(task, standardised: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def grid_values(model: torch.nn.Module, task, bounds: tuple[float, float, float, float],
-                resolution: int = 70) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                resolution: int = 48) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A regression model's output on a grid over the plane: (xs, ys, values[ny, nx]),
     in the target's units."""
     x0, x1, y0, y1 = bounds
