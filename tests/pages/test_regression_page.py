@@ -123,6 +123,7 @@ def test_inside_the_network_and_the_history_work_on_a_regression_run(clean_strea
     assert {"chart_network", "chart_unit_map", "chart_update_ratio"} <= set(drawn)
     names = {t["name"] for t in drawn["chart_update_ratio"]["data"]}
     assert "W3 16→1" in names                                  # the single output node
+    assert [t["name"] for t in drawn["chart_unit_map"]["data"]] == ["training points"]
     from playground.training.export import history_csv
 
     snap = runtime.registry().snapshot(at.session_state[state.TRAIN_RUN])
