@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlparse
 
-from playground.data import is_regression
 from playground import data as datasets
 from playground.config import RunConfig
-from playground.data import toy2d
+from playground.data import is_regression, toy2d
 
 from .model import n_classes
 from .sections import Section, fill, literal

@@ -187,7 +187,8 @@ def loop_section(config, data: DataCode) -> Section:
                    fill(_regression(_LOOP) if regression else _LOOP, BATCH_SIZE=batch,
                         TOTAL_STEPS=total, N_CLASSES=data.n_classes, TAKE=data.take,
                         SET_LR=set_lr, FORWARD=data.forward, LR_USED="lr" if scheduled else "LR",
-                        CLIP=clip, **({"LOSS_TRAIN": loss_call(config, "yb")} if regression else {})),
+                        CLIP=clip,
+                        **({"LOSS_TRAIN": loss_call(config, "yb")} if regression else {})),
                    ("import math", "import torch", "import torch.nn.functional as F"))
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from playground.data import is_regression
-from playground.data import toy2d
+from playground.data import is_regression, toy2d
 from playground.data.alphabet import N_SYMBOLS
 from playground.data.text import AG_NEWS_CLASSES
 from playground.models.features import FEATURES, chosen
@@ -137,8 +136,9 @@ def model_classes(config, kind: str) -> tuple[str, str]:
     features = chosen(config) if kind == "points2d" else None
     doc = f"{_sizes(config, len(features) if features else n_in, out)} " + (
         "(one output: the standardised target)." if is_regression(config) else
-        "(no softmax: the loss applies it).") + (f" Inputs: {', '.join(FEATURES[n][0] for n in features)}, "
-                                  "computed from each point." if features else "")
+        "(no softmax: the loss applies it).")
+    doc += (f" Inputs: {', '.join(FEATURES[n][0] for n in features)}, computed from each "
+            "point." if features else "")
     return mlp_class(config, n_in, out, doc, features), "model = MLP()"
 
 

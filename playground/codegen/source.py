@@ -13,8 +13,8 @@ from pathlib import PurePath
 from playground import data as datasets
 
 # How each built-in dataset is obtained, and what the script needs installed for it.
-BUILT_IN = {"points2d": "generated", "points1d": "generated", "image": "scikit-learn", "tokens": "news corpus",
-            "chars": "names package"}
+BUILT_IN = {"points2d": "generated", "points1d": "generated", "image": "scikit-learn",
+            "tokens": "news corpus", "chars": "names package"}
 UPLOAD_FILES = {"tokens": "news.csv", "chars": "names.txt"}   # placeholders for an upload
 
 

@@ -120,5 +120,5 @@ def load(config) -> TaskData:
     return hit
 
 
-__all__ = ["DATASETS", "cache_key", "DatasetSpec", "is_regression", "Split", "TaskData", "load", "register",
-           "split_indices", "split_sizes"]
+__all__ = ["DATASETS", "cache_key", "DatasetSpec", "is_regression", "Split", "TaskData", "load",
+           "register", "split_indices", "split_sizes"]

@@ -28,8 +28,8 @@ SECTIONS = {
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",
                   "rmsprop_momentum", "weight_decay", "adamw_decay"),
-    "Training": ("regression_loss", "huber_delta", "batch_size", "length_unit", "length", "scheduler", "step_size", "gamma",
-                 "clip", "seed", "eval_every"),
+    "Training": ("regression_loss", "huber_delta", "batch_size", "length_unit", "length",
+                 "scheduler", "step_size", "gamma", "clip", "seed", "eval_every"),
 }
 SECTION_OF = {f: name for name, fields in SECTIONS.items() for f in fields}
 
