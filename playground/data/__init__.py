@@ -49,9 +49,9 @@ def _regression(name: str, label: str, description: str) -> DatasetSpec:
 
 register(_regression("plane", "Plane (regression)", "Regression: y = X₁ + X₂ plus noise, "
                      "over the plane. A linear model fits it."))
-register(_regression("multigauss", "Multi-Gaussian (regression)", "Regression: six signed "
+register(_regression("multigauss", "Gaussians (regression)", "Regression: six signed "
                      "Gaussian bumps over the plane; needs hidden units."))
-register(_regression("sin", "Sine curve (regression, 1-D)", "Regression: y = sin x plus "
+register(_regression("sin", "Sine, 1-D (regression)", "Regression: y = sin x plus "
                      "noise, x on a line from −3 to 3: fit a curve through the points."))
 register(DatasetSpec(
     name="digits", label="Digits (8×8)", kind="image",

@@ -25,7 +25,7 @@ RMSE_JS = """() => {
 def test_fit_the_sine_curve_from_the_sidebar(app_url, page, tmp_path):
     page.goto(app_url + "/")
     arrived(page, "train")
-    choose(page, "cfg_dataset", "Sine curve (regression, 1-D)")
+    choose(page, "cfg_dataset", "Sine, 1-D (regression)")
     wait_idle(page)
     page.locator(".st-key-chart_preview .js-plotly-plot").first.wait_for()
     page.locator(".st-key-btn_start button").first.click()
