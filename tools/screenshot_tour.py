@@ -316,9 +316,23 @@ def _reveal(page, locator) -> None:
     locator.scroll_into_view_if_needed()
 
 
+def regression(t: Tour) -> None:
+    """Train on each regression task (a setup link, as a shared one would open it)."""
+    for dataset in ("plane", "multigauss", "sin"):
+        t.page.goto(t.base + f"/?dataset={dataset}&length=1500")
+        t.idle()
+        t.click("btn_start")
+        t.page.wait_for_selector(".st-key-chart_model .js-plotly-plot", timeout=60_000)
+        time.sleep(4)
+        t.charts_drawn()
+        t.shot(f"regression-{dataset}-running")
+        t.click("btn_stop")
+        t.idle()
+
+
 PAGES = {"train": train, "sweep": sweep, "search": search, "compare": compare, "surface": surface,
          "lessons": lessons, "runs": runs, "server": server,
-         "table": table}   # Your table (issue #18)
+         "table": table, "regression": regression}   # Your table, regression (issue #18)
 
 
 def main(argv: list[str] | None = None) -> int:

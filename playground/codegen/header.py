@@ -6,7 +6,7 @@ from urllib.parse import urlencode, urlparse
 
 from playground import data as datasets
 from playground.config import RunConfig
-from playground.data import toy2d
+from playground.data import is_regression, toy2d
 
 from .model import n_classes
 from .sections import Section, fill, literal
@@ -65,11 +65,12 @@ def _uses(config: RunConfig, kind: str) -> list[tuple[str, str, str]]:
     rows = [("SEED", literal(c.seed), "same seed = same data, initial weights and batches")]
     if kind == "points2d" and c.dataset == "draw":
         rows += [("CLASSES", literal(n_classes(c)), "the classes you drew (at least 2)")]
-    elif kind == "points2d":
-        classes = n_classes(c) if c.dataset in toy2d.MULTICLASS else 2
+    elif kind in ("points2d", "points1d"):
         rows += [("N_SAMPLES", literal(c.n_samples), "points drawn before the split"),
-                 ("NOISE", literal(c.noise), "how much each point is jittered"),
-                 ("CLASSES", literal(classes), "")]
+                 ("NOISE", literal(c.noise), "how much each point is jittered")]
+        if not is_regression(c):
+            classes = n_classes(c) if c.dataset in toy2d.MULTICLASS else 2
+            rows += [("CLASSES", literal(classes), "")]
     if kind == "points2d" and c.label_noise:
         rows += [("LABEL_NOISE", literal(c.label_noise), "share of training labels flipped")]
     rows += [("VAL_FRACTION", literal(c.val_fraction), "held out to watch generalization"),

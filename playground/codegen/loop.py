@@ -7,7 +7,7 @@ app's batch order (``playground/training/batches.py``): a generator of its own s
 """
 from __future__ import annotations
 
-from .sections import DataCode, Section, fill
+from .sections import DataCode, Section, fill, literal
 
 _EVALUATE = '''
     def evaluate(x, y):
@@ -89,8 +89,69 @@ _RESULTS = '''
     '''
 
 
-def evaluate_section(data: DataCode) -> Section:
+_EVALUATE_REGRESSION = '''
+    def evaluate(x, y):
+        """Mean loss, RMSE (in the target's own units) and R² on a whole split, in eval()
+        mode (dropout off); R² = 1 − SSE/SST, scikit-learn's r2_score."""
+        if len(y) == 0:
+            return math.nan, math.nan, math.nan
+        model.eval()
+        with torch.no_grad():
+            prediction = model(x).squeeze(-1)                 # [N] standardised
+            loss = $LOSS.item()
+            error = prediction.double() - y.double()
+            sse = float((error * error).sum())
+            sst = float(((y.double() - y.double().mean()) ** 2).sum())
+        model.train()
+        rmse = math.sqrt(sse / len(y)) * target_std          # back in the target's units
+        r2 = 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
+        return loss, rmse, r2
+    '''
+
+# The loop and results of a regression run: the same text with its loss and measures.
+_REGRESSION_EDITS = (
+    ('chance_loss = math.log(max(2, $N_CLASSES))   # the loss of a uniform guess',
+     'chance_loss = 1.0   # the loss of predicting the mean (standardised targets)'),
+    ("f\"val loss {row['val_loss']:8.4f} | val accuracy {row['val_acc']:6.1%}\")",
+     "f\"val loss {row['val_loss']:8.4f} | val RMSE {row['val_rmse']:8.4g} | \"\n"
+     "          f\"val R² {row['val_r2']:6.3f}\")"),
+    ("evaluations add val_loss, val_acc", "evaluations add val_loss, val_rmse, val_r2"),
+    ('history[0]["val_acc"]', 'history[0]["val_rmse"], history[0]["val_r2"]'),
+    ('history[-1]["val_acc"]', 'history[-1]["val_rmse"], history[-1]["val_r2"]'),
+    ("logits = $FORWARD                             # forward",
+     "prediction = $FORWARD.squeeze(-1)             # forward: [B]"),
+    ("loss = F.cross_entropy(logits, yb)            # mean over the minibatch",
+     "loss = $LOSS_TRAIN   # mean over the minibatch"),
+    ("test_loss, test_acc = evaluate", "test_loss, test_rmse, test_r2 = evaluate"),
+    ('print(f"test loss {test_loss:.4f} | test accuracy {test_acc:.1%} ({len(y_test):,})")',
+     'print(f"test loss {test_loss:.4f} | test RMSE {test_rmse:.4g} | test R² {test_r2:.3f} "\n'
+     '          f"({len(y_test):,})")'),
+    ('"val_loss", "val_acc"]', '"val_loss", "val_rmse", "val_r2"]'),
+)
+
+
+def _regression(template: str) -> str:
+    for old, new in _REGRESSION_EDITS:
+        template = template.replace(old, new)
+    return template
+
+
+def loss_call(config, target: str) -> str:
+    """The regression loss of ``prediction`` against ``target``: the app's RegressionLoss."""
+    if config.regression_loss == "huber":
+        return f"F.huber_loss(prediction, {target}, delta={literal(config.huber_delta)})"
+    return f"F.mse_loss(prediction, {target})"
+
+
+def evaluate_section(data: DataCode, config=None) -> Section:
     prepare = data.prepare_eval
+    if data.n_classes == "1":     # a regression task: one output, the target standardised
+        return Section(
+            "Evaluation",
+            "The loss, the RMSE in the target's own units and R² over a whole split at once, "
+            "in `eval()` mode so that dropout is off, without building a graph.",
+            fill(_EVALUATE_REGRESSION, LOSS=loss_call(config, "y")),
+            ("import math", "import torch", "import torch.nn.functional as F"))
     return Section(
         "Evaluation",
         "The loss and accuracy over a whole split at once, in `eval()` mode so that dropout "
@@ -119,17 +180,22 @@ def loop_section(config, data: DataCode) -> Section:
              f"size and the training-set size. Every `EVAL_EVERY` steps (and at the end) it "
              "prints the Train page's metrics. A loss that is not finite, or more than 100× "
              "the chance level, stops the run as the app would.")
+    regression = data.n_classes == "1"
+    if regression:
+        text = text.replace("the chance level", "the loss of predicting the mean")
     return Section("Training", text,
-                   fill(_LOOP, BATCH_SIZE=batch, TOTAL_STEPS=total, N_CLASSES=data.n_classes,
-                        TAKE=data.take, SET_LR=set_lr, FORWARD=data.forward,
-                        LR_USED="lr" if scheduled else "LR", CLIP=clip),
+                   fill(_regression(_LOOP) if regression else _LOOP, BATCH_SIZE=batch,
+                        TOTAL_STEPS=total, N_CLASSES=data.n_classes, TAKE=data.take,
+                        SET_LR=set_lr, FORWARD=data.forward, LR_USED="lr" if scheduled else "LR",
+                        CLIP=clip,
+                        **({"LOSS_TRAIN": loss_call(config, "yb")} if regression else {})),
                    ("import math", "import torch", "import torch.nn.functional as F"))
 
 
-def results_section() -> Section:
+def results_section(regression: bool = False) -> Section:
     return Section(
         "Results",
         "The test set, used once at the end. The history (one row per step, with the "
         "columns of the app's history download) goes to a CSV file and the final weights "
         "to a `state_dict` file.",
-        fill(_RESULTS), ("import csv", "import torch"))
+        fill(_regression(_RESULTS) if regression else _RESULTS), ("import csv", "import torch"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from playground.data import drawn, drawn_points, tables, toy2d
+from playground.data import drawn, drawn_points, is_regression, tables, toy2d
 from playground.data.alphabet import N_SYMBOLS
 from playground.data.text import AG_NEWS_CLASSES
 from playground.models.features import FEATURES, chosen
@@ -45,6 +45,8 @@ INIT_WORDS = {
 
 
 def n_classes(config) -> int:
+    if is_regression(config):
+        return 1                      # one output: the standardised target
     kind = config.dataset
     if kind == "draw":
         return drawn.n_classes(drawn_points.decode(config.points)[1])
@@ -65,19 +67,20 @@ def mlp_class(config, n_in: int, n_out: int, doc: str,
         width_in = config.width
     rows.append(f"nn.Linear({width_in}, {n_out}),")
     layers = "\n".join(rows)
+    out_name = "prediction" if n_out == 1 else "logits"   # one output: a regression
     if features:
         exprs = ", ".join(FEATURES[n][2] for n in features)
         labels = ", ".join(FEATURES[n][0] for n in features)
         forward = fill('''
             def forward(self, x):        # x: [batch, 2] points
                 x = torch.stack([$EXPRS], 1)   # $LABELS: [batch, $K]
-                return self.net(x)       # [batch, $N_OUT] logits
-            ''', EXPRS=exprs, LABELS=labels, K=len(features), N_OUT=n_out)
+                return self.net(x)       # [batch, $N_OUT] $OUT
+            ''', EXPRS=exprs, LABELS=labels, K=len(features), N_OUT=n_out, OUT=out_name)
     else:
         forward = fill('''
             def forward(self, x):        # x: [batch, $N_IN]
-                return self.net(x)       # [batch, $N_OUT] logits
-            ''', N_IN=n_in, N_OUT=n_out)
+                return self.net(x)       # [batch, $N_OUT] $OUT
+            ''', N_IN=n_in, N_OUT=n_out, OUT=out_name)
     return fill('''
         class MLP(nn.Module):
             """$DOC"""
@@ -133,13 +136,15 @@ def model_classes(config, kind: str) -> tuple[str, str]:
                 def forward(self, window):                    # [batch, CONTEXT] symbol ids
                     return self.mlp(self.embedding(window).flatten(1))   # [batch, $SYMBOLS]
             ''', SYMBOLS=N_SYMBOLS), "model = WindowMLP()"
-    n_in = 64 if kind == "image" else 2
+    n_in = {"image": 64, "points1d": 1}.get(kind, 2)
     if kind == "table":           # numbers plus one column per text category
         n_in = len(tables.prepared(config).input_names)
     features = chosen(config) if kind == "points2d" else None
-    doc = f"{_sizes(config, len(features) if features else n_in, out)} (no softmax: the "
-    doc += "loss applies it)." + (f" Inputs: {', '.join(FEATURES[n][0] for n in features)}, "
-                                  "computed from each point." if features else "")
+    doc = f"{_sizes(config, len(features) if features else n_in, out)} " + (
+        "(one output: the standardised target)." if is_regression(config) else
+        "(no softmax: the loss applies it).")
+    doc += (f" Inputs: {', '.join(FEATURES[n][0] for n in features)}, computed from each "
+            "point." if features else "")
     return mlp_class(config, n_in, out, doc, features), "model = MLP()"
 
 

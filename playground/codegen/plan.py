@@ -6,12 +6,14 @@ both render this one list.
 """
 from __future__ import annotations
 
+from playground import data as datasets
 from playground.config import RunConfig
 
 from .data_dense import digits_data, toy_data
 from .data_drawn import drawn_data, with_label_noise
 from .data_names import names_data
 from .data_table import table_data
+from .data_regression import regression_data
 from .data_text import news_data
 from .header import command_line_section, setup_section
 from .loop import evaluate_section, loop_section, results_section
@@ -23,6 +25,8 @@ from .source import DataSource
 
 
 def data_code(config: RunConfig, source: DataSource) -> DataCode:
+    if source.kind in ("points2d", "points1d") and datasets.is_regression(config):
+        return regression_data(config)
     if source.kind == "points2d":
         code = drawn_data(config) if config.dataset == "draw" else toy_data(config)
         return with_label_noise(code, config)
@@ -42,6 +46,7 @@ def sections(config: RunConfig, source: DataSource) -> list[Section]:
     data = data_code(config, source)
     parts = [setup_section(config, source.kind), command_line_section(), *data.sections,
              model_section(config, source.kind), init_section(config),
-             optimizer_section(config), schedule_section(config), evaluate_section(data),
-             loop_section(config, data), results_section(), plot_section()]
+             optimizer_section(config), schedule_section(config),
+             evaluate_section(data, config), loop_section(config, data),
+             results_section(data.n_classes == "1"), plot_section(data.n_classes == "1")]
     return [p for p in parts if p is not None]

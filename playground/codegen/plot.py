@@ -8,12 +8,22 @@ from __future__ import annotations
 from .sections import Section, fill
 
 
-def plot_section() -> Section:
+def plot_section(regression: bool = False) -> Section:
+    code = fill(_PLOT)
+    if regression:        # the right panel: validation RMSE, in the target's units
+        code = code.replace('"val_acc"', '"val_rmse"').replace(
+            'ylabel="accuracy", title="Validation accuracy",\n           ylim=(0, 1))',
+            'ylabel="RMSE (target units)", title="Validation RMSE")').replace(
+            'ylabel="cross-entropy"', 'ylabel="loss (standardised target)"')
     return Section(
         "The curves",
         "Training loss (every minibatch, faint, and smoothed as on the Train page) with the "
-        "validation loss, and the validation accuracy, against the step.",
-        fill('''
+        "validation loss, and the validation " + ("RMSE" if regression else "accuracy")
+        + ", against the step.",
+        code, ("import math", "import matplotlib.pyplot as plt"), notebook_only=True)
+
+
+_PLOT = '''
             trained = [row for row in history if math.isfinite(row.get("loss", math.nan))]
             evaluated = [row for row in history if "val_loss" in row]
             curve, average, weight = [], 0.0, 0.0
@@ -36,5 +46,4 @@ def plot_section() -> Section:
             ax_acc.set(xlabel="step", ylabel="accuracy", title="Validation accuracy",
                        ylim=(0, 1))
             plt.show()
-            '''),
-        ("import math", "import matplotlib.pyplot as plt"), notebook_only=True)
+            '''

@@ -88,7 +88,8 @@ def public_name(name: str) -> str:
     return name.lstrip("_")
 
 
-_STANDARD_LIBRARY = {"argparse", "base64", "collections", "csv", "math", "pathlib", "random", "re"}
+_STANDARD_LIBRARY = {"argparse", "base64", "collections", "csv", "functools", "math", "pathlib",
+                     "random", "re"}
 
 
 def import_block(sections) -> str:

@@ -13,14 +13,14 @@ from pathlib import PurePath
 from playground import data as datasets
 
 # How each built-in dataset is obtained, and what the script needs installed for it.
-BUILT_IN = {"points2d": "generated", "image": "scikit-learn", "tokens": "news corpus",
-            "chars": "names package", "table": "scikit-learn"}
+BUILT_IN = {"points2d": "generated", "points1d": "generated", "image": "scikit-learn",
+            "tokens": "news corpus", "chars": "names package", "table": "scikit-learn"}
 UPLOAD_FILES = {"tokens": "news.csv", "chars": "names.txt", "table": "table.csv"}  # placeholders
 
 
 @dataclass(frozen=True)
 class DataSource:
-    kind: str               # "points2d" | "image" | "tokens" | "chars" (the dataset's kind)
+    kind: str               # "points2d" | "points1d" | "image" | "tokens" | "chars"
     origin: str             # a BUILT_IN value, or "file" for a user's upload
     file_name: str = ""     # the upload's name, read from next to the script
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from .choices import (ACTIVATIONS, INITS, LENGTH_UNITS, MAX_SEED, MAX_STEPS, OPTIMIZERS,
-                      SCHEDULERS)
+                      REGRESSION_LOSSES, SCHEDULERS)
 from .errors import ConfigError
 from .parse import format_value, int_text
 
@@ -116,6 +116,22 @@ def validate(config) -> list[ConfigError]:
     if dataset_ok:
         errs.extend(DATASETS[config.dataset].check(config))
     drawn_checks(number)
+    errs.extend(regression_problems(config))
+    return errs
+
+
+def regression_problems(config) -> list[ConfigError]:
+    """The regression loss fields (read by regression tasks only, checked always so a
+    link with a bad value is told, whatever its dataset)."""
+    errs = []
+    if config.regression_loss not in REGRESSION_LOSSES:
+        errs.append(ConfigError("regression_loss", f"unknown value {config.regression_loss!r}; "
+                                f"choose one of {', '.join(REGRESSION_LOSSES)}"))
+    d = config.huber_delta
+    if isinstance(d, bool) or not isinstance(d, (int, float)) or not math.isfinite(d):
+        errs.append(ConfigError("huber_delta", f"must be a finite number, got {d!r}"))
+    elif not 0 < d <= 100:
+        errs.append(ConfigError("huber_delta", f"must be in (0, 100], got {format_value(d)}"))
     return errs
 
 

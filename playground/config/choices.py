@@ -54,6 +54,7 @@ SCHEDULERS = {
     "onecycle": "One-cycle",
 }
 LENGTH_UNITS = ("steps", "epochs")
+REGRESSION_LOSSES = {"mse": "Mean squared error", "huber": "Huber"}
 
 MAX_STEPS = 10_000_000
 ALWAYS_IN_QUERY = ("dataset", "optimizer", "lr", "batch_size")

@@ -65,6 +65,14 @@ class RunConfig:
     label_noise: float = field(default=0.0, metadata=_help(
         "Share of the training labels flipped to another class (seeded; validation and "
         "test keep the true labels): how well does the network ignore wrong labels?"))
+    # --- regression (issue #18 REG): the loss of a regression task ---------------
+    regression_loss: str = field(default="mse", metadata=_help(
+        "Loss of a regression task: mean squared error, or Huber (squared near the "
+        "target, linear beyond δ, so outliers pull less). Classification always uses "
+        "cross-entropy."))
+    huber_delta: float = field(default=1.0, metadata=_help(
+        "Huber's δ, in standard deviations of the target: errors smaller than δ count "
+        "squared, larger ones linearly."))
     # --- model ------------------------------------------------------------------
     hidden_layers: int = field(default=2, metadata=_help(
         "Number of hidden layers. 0 = a linear classifier (softmax regression)."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from . import digits, drawn, names, news_corpus, tables, text, toy2d
+from . import digits, drawn, names, news_corpus, regression, tables, text, toy2d
 from .base import DatasetSpec, Split, TaskData, split_indices, split_sizes
 from .label_noise import noisy
 
@@ -43,6 +43,22 @@ register(_toy("xor", "XOR", "Opposite quadrants share a class: no straight line 
 register(_toy("gauss", "Gaussian blobs", "Well separated blobs: even a linear model wins.",
               multiclass=True))
 register(_toy("moons", "Two moons", "Two interleaved half circles."))
+
+
+def _regression(name: str, label: str, description: str) -> DatasetSpec:
+    return DatasetSpec(
+        name=name, label=label, kind=regression.KINDS[name], description=description,
+        build=lambda config, _n=name: regression.build(_n, config),
+        total_size=lambda config: config.n_samples, uses=_TOY_USES, task="regression",
+    )
+
+
+register(_regression("plane", "Plane (regression)", "Regression: y = X₁ + X₂ plus noise, "
+                     "over the plane. A linear model fits it."))
+register(_regression("multigauss", "Gaussians (regression)", "Regression: six signed "
+                     "Gaussian bumps over the plane; needs hidden units."))
+register(_regression("sin", "Sine, 1-D (regression)", "Regression: y = sin x plus "
+                     "noise, x on a line from −3 to 3: fit a curve through the points."))
 register(DatasetSpec(
     name="draw", label="Draw your own", kind="points2d",
     description="Your own points: click on the Train page's canvas to add them, one "
@@ -85,7 +101,14 @@ register(DatasetSpec(
     "from scikit-learn: pick the label column and the features.",
     build=tables.build, total_size=tables.total_size,
     uses=("table", "label_column", "feature_columns", "drop_missing", "table_task"),
+    task=tables.task_of,       # a numeric label with many values: regression
 ))
+
+
+def is_regression(config) -> bool:
+    """Whether this config's dataset is a regression task (known before building it)."""
+    spec = DATASETS.get(config.dataset)
+    return spec is not None and spec.task_of(config) == "regression"
 
 
 def cache_key(config) -> tuple:
@@ -119,5 +142,5 @@ def load(config) -> TaskData:
     return hit
 
 
-__all__ = ["DATASETS", "cache_key", "DatasetSpec", "Split", "TaskData", "load", "register",
-           "split_indices", "split_sizes"]
+__all__ = ["DATASETS", "cache_key", "DatasetSpec", "is_regression", "Split", "TaskData", "load",
+           "register", "split_indices", "split_sizes"]

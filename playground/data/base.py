@@ -76,6 +76,12 @@ class DatasetSpec:
     # Config fields this dataset reads, so the UI only shows those.
     uses: tuple[str, ...] = ()
     extra_check: Callable[[Any], list] | None = None
+    # "classification" or "regression", or a function of the config saying which (an
+    # uploaded table's task follows its target column): what pages ask before building
+    task: str | Callable[[Any], str] = "classification"
+
+    def task_of(self, config) -> str:
+        return self.task(config) if callable(self.task) else self.task
 
     def train_size(self, config) -> int:
         n_train, _, _ = split_sizes(self.total_size(config), config.val_fraction,

@@ -52,11 +52,12 @@ def group_curves(members: list[Member]) -> list[curves.Curve]:
 
 
 def loss_figure(members: list[Member], x: str = "step", log_y: bool = False,
-                smoothing: float = 0.6, show_val: bool = True) -> go.Figure:
+                smoothing: float = 0.6, show_val: bool = True,
+                words: tuple[str, str] = ("cross-entropy", "nats")) -> go.Figure:
     _check_x(x)
     fig = curves.loss_figure(group_curves(members), x=x, smoothing=smoothing, log_y=log_y,
                              show_val=show_val, title="Loss: train (solid), validation "
-                             "(dotted)", height=500)
+                             "(dotted)", height=500, words=words)
     # One legend entry per run: the dotted validation line shares its run's color.
     for trace in fig.data:
         if trace.name and trace.name.endswith("· validation"):
@@ -73,6 +74,12 @@ def loss_figure(members: list[Member], x: str = "step", log_y: bool = False,
 def accuracy_figure(members: list[Member], x: str = "step") -> go.Figure:
     _check_x(x)
     return _live_friendly(curves.accuracy_figure(group_curves(members), x=x, height=500))
+
+
+def score_figure(members: list[Member], target: str | None, x: str = "step") -> go.Figure:
+    """Validation accuracy, or validation RMSE of regression runs (``target`` named)."""
+    _check_x(x)
+    return _live_friendly(curves.score_figure(group_curves(members), target, x=x, height=500))
 
 
 def _live_friendly(fig: go.Figure) -> go.Figure:

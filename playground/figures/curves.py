@@ -76,9 +76,13 @@ def _changes_only(x: np.ndarray, y: np.ndarray):
 
 def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
                 log_y: bool = False, show_band: bool = True, show_val: bool = True,
-                title: str | None = "Loss (cross-entropy)", height: int = 420) -> go.Figure:
+                title: str | None = "Loss (cross-entropy)", height: int = 420,
+                words: tuple[str, str] = ("cross-entropy", "nats")) -> go.Figure:
     """Training loss (smoothed line + min/max band of the raw minibatch losses) and
-    validation loss (dotted) for every curve, in one color per run."""
+    validation loss (dotted) for every curve, in one color per run. ``words``: the
+    loss's name and unit (:func:`playground.training.losses.loss_words`)."""
+    if words[0] != "cross-entropy" and title == "Loss (cross-entropy)":
+        title = f"Loss ({words[0]})"
     fig = go.Figure()
     for c in curves:
         tr = c.train
@@ -115,8 +119,9 @@ def loss_figure(curves: list[Curve], x: str = "step", smoothing: float = 0.6,
                 hovertemplate="val loss %{y:.4f}<extra>" + c.label + "</extra>"))
         if c.marker_step is not None and tr and len(tr.get("step", ())):
             _mark_divergence(fig, c, x)
-    return style(fig, title, X_AXES[x], "loss (nats, log scale)" if log_y else "loss (nats)",
-                 height, yaxis=dict(type="log" if log_y else "linear"))
+    unit = words[1]
+    return style(fig, title, X_AXES[x], f"loss ({unit}, log scale)" if log_y else
+                 f"loss ({unit})", height, yaxis=dict(type="log" if log_y else "linear"))
 
 
 def _mark_divergence(fig: go.Figure, c: Curve, x: str) -> None:
@@ -152,6 +157,33 @@ def accuracy_figure(curves: list[Curve], x: str = "step", title: str | None =
             line=dict(color=c.color, width=3), name=c.label,
             hovertemplate="accuracy %{y:.1f}%<extra>" + c.label + "</extra>"))
     return style(fig, title, X_AXES[x], "accuracy (%)", height, yaxis=dict(range=[0, 101]))
+
+
+def rmse_figure(curves: list[Curve], target: str, x: str = "step", title: str | None =
+                "Validation RMSE", height: int = 420) -> go.Figure:
+    """A regression run's validation RMSE in the target's own units (R² on hover)."""
+    fig = go.Figure()
+    for c in curves:
+        ev = c.evals
+        if not ev or not len(ev.get("step", ())) or "val_rmse" not in ev:
+            continue
+        ax, ay, r2 = _finite(ev[x], ev["val_rmse"], ev["val_r2"])
+        fig.add_trace(go.Scatter(
+            x=ax, y=ay, customdata=r2, mode="lines+markers", marker=dict(size=5),
+            line=dict(color=c.color, width=3), name=c.label,
+            hovertemplate=f"RMSE %{{y:.3g}} {target}, R² %{{customdata:.3f}}<extra>"
+                          + c.label + "</extra>"))
+    return style(fig, title, X_AXES[x], f"RMSE (units of {target})", height,
+                 yaxis=dict(rangemode="tozero"))
+
+
+def score_figure(curves: list[Curve], target: str | None, x: str = "step",
+                 height: int = 420) -> go.Figure:
+    """The validation chart: accuracy for classification, RMSE for a regression run
+    (``target`` = the regression target's name, None for classification)."""
+    if target is None:
+        return accuracy_figure(curves, x, height=height)
+    return rmse_figure(curves, target, x, height=height)
 
 
 def lr_figure(curves: list[Curve], x: str = "step", height: int = 260) -> go.Figure:

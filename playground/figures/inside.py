@@ -9,7 +9,8 @@ import pandas as pd
 
 from playground.models.features import FEATURES, chosen
 from playground.training.health import activation_layers
-from playground.training.neurons import input_maps, signed_scale, unit_maps
+from playground.training.neurons import (THUMBNAIL, input_maps, line_maps, signed_scale,
+                                         unit_maps)
 from playground.training.predict import plane_bounds, replica
 
 from .layer_health import activation_histogram_figure, update_ratio_figure
@@ -24,6 +25,8 @@ def input_names(task, config=None) -> list[str]:
         return [FEATURES[n][0] for n in features] if features else ["x₁", "x₂"]
     if task.kind == "image":
         return [f"pixel {i + 1}" for i in range(task.n_features)]
+    if task.kind == "points1d":
+        return ["x"]
     names = task.extra.get("feature_names") if isinstance(task.extra, dict) else None
     return list(names) if names else [f"feature {i + 1}" for i in range(task.n_features)]
 
@@ -43,6 +46,11 @@ def network_view(config, task, weights: dict, health, step: int):
         # each input on its own scale (X₁² is never negative; sin X₁ stays small)
         inputs = np.stack([signed_scale("linear", m) for m in input_maps(
             bounds, features=features)])
+    elif task.kind == "points1d":       # each unit along the line, as colour across x
+        xs = task.train.x.numpy()[:, 0]
+        lo, hi = float(xs.min()), float(xs.max())
+        maps = [signed_scale(k, m) for k, m in zip(kinds, line_maps(model, lo, hi))]
+        inputs = signed_scale("linear", np.linspace(lo, hi, THUMBNAIL)[None, None, :])
     columns, matrices = mlp_diagram(weights, input_names(task, config), task.class_names, kinds,
                                     health, maps, inputs)
     return network_figure(columns, matrices, title)

@@ -171,7 +171,12 @@ def unit_map_figure(values: np.ndarray, bounds: tuple[float, float, float, float
                               x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0, sizing="stretch",
                               layer="below"))
     symbols = ["circle", "x", "diamond", "triangle-up", "square", "star"]
-    for k in np.unique(labels):
+    if labels.dtype.kind == "f":         # a regression's targets: one set of points
+        fig.add_trace(go.Scatter(
+            x=points[:, 0], y=points[:, 1], mode="markers", name="training points",
+            marker=dict(size=7, color="#333333"),
+            hovertemplate="training point<br>x₁=%{x:.2f}, x₂=%{y:.2f}<extra></extra>"))
+    for k in np.unique(labels) if labels.dtype.kind != "f" else ():
         mask = labels == k
         fig.add_trace(go.Scatter(
             x=points[mask, 0], y=points[mask, 1], mode="markers", name=f"class {k}",

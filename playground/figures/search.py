@@ -32,6 +32,8 @@ def field_title(field) -> str:
 def _objective_axis(objective: str) -> dict:
     if objective.endswith("_acc"):
         return dict(range=[0, 1.02], tickformat=".0%")
+    if objective.endswith("_r2"):          # R² runs from −99 (diverged) to 1: linear
+        return dict()
     return dict(type="log")
 
 
@@ -147,7 +149,8 @@ def importance_figure(importances: dict[str, float], labels: dict[str, str],
                  showlegend=False, margin=dict(l=190, r=30, t=30, b=60))
 
 
-def best_curves_figure(record, height: int = 360) -> go.Figure:
+def best_curves_figure(record, height: int = 360,
+                       loss_axis: str = "cross-entropy loss (nats)") -> go.Figure:
     """The best trial's minibatch and validation loss, per step."""
     c = record.curves or {}
     fig = go.Figure()
@@ -158,8 +161,7 @@ def best_curves_figure(record, height: int = 360) -> go.Figure:
         fig.add_trace(go.Scatter(x=c["step"], y=c["val_loss"], mode="lines+markers",
                                  name="validation loss",
                                  line=dict(color=run_color(0), width=3, dash=VAL_DASH)))
-    return style(fig, None, "optimizer step", "cross-entropy loss (nats)", height,
-                 yaxis=dict(type="log"))
+    return style(fig, None, "optimizer step", loss_axis, height, yaxis=dict(type="log"))
 
 
 def race_figure(curves: dict[str, list], labels: dict[str, str], objective_label: str,

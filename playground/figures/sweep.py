@@ -17,7 +17,7 @@ from playground.sweep.lr_rules import RULES
 from .theme import VAL_DASH, colors_for, hex_to_rgba, style
 
 X_AXES = {"lr": "learning rate η (log scale)", "exponent": "log₁₀ η (exponent)"}
-Y_TITLE = "loss (cross-entropy, nats)"
+Y_TITLE = "loss (cross-entropy, nats)"   # a regression sweep passes its own (y_title)
 SYMBOLS = {"steep": "triangle-down", "valley": "circle", "min10": "diamond"}
 SUGGESTION_GRAY = "#777777"
 SHORT_NAMES = {"steep": "steepest", "valley": "valley", "min10": "min÷10"}
@@ -66,7 +66,8 @@ def _axes(fig: go.Figure, x_axis: str) -> None:
 def range_test_figure(curves: Sequence, beta: float | None = None, x_axis: str = "lr",
                       show_raw: bool = True, zoom: bool = True, suggestions: bool = True,
                       x_span: tuple[float, float] | None = None,
-                      title: str | None = "LR range test", height: int = 480) -> go.Figure:
+                      title: str | None = "LR range test", height: int = 480,
+                      y_title: str = Y_TITLE) -> go.Figure:
     """Raw (thin) and smoothed (thick) loss against η for each SweepCurve, with the
     divergence stop (✕) and the three suggestions (▼ steepest, ● valley, ◆ min ÷ 10).
     ``zoom`` fits the y-axis to the descent rather than to the blow-up; ``x_span``
@@ -105,7 +106,7 @@ def range_test_figure(curves: Sequence, beta: float | None = None, x_axis: str =
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
                                  marker=dict(symbol=SYMBOLS[rule], size=12, color=SUGGESTION_GRAY),
                                  legendgroup=f"rule-{rule}", hoverinfo="skip"))
-    style(fig, title, X_AXES[x_axis], Y_TITLE, height=height)
+    style(fig, title, X_AXES[x_axis], y_title, height=height)
     _axes(fig, x_axis)
     if y_range:
         fig.update_yaxes(range=y_range)
@@ -174,7 +175,7 @@ def _place_notes(fig, notes: list[dict]) -> None:
 def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val"),
                       show_band: bool = True, x_axis: str = "lr", log_y: bool = False,
                       title: str | None = "Short runs: final loss after T steps at a fixed η",
-                      height: int = 480) -> go.Figure:
+                      height: int = 480, y_title: str = Y_TITLE) -> go.Figure:
     """Final train (solid) and validation (dotted) loss against η per optimizer; a
     band spans the seeds' min–max; ✕ marks learning rates that diverged (drawn along
     the top edge, out of the way of the lines). The y-axis is fitted to the runs that
@@ -237,7 +238,7 @@ def short_runs_figure(results: Sequence, which: Sequence[str] = ("train", "val")
                 marker=dict(symbol="star", size=20, color=color, line=dict(width=1, color="white")),
                 name=f"{r.label} best validation", legendgroup=f"{r.label} best",
                 hovertemplate=f"lowest validation loss at η = {best:.3g}<extra>{r.label}</extra>"))
-    style(fig, title, X_AXES[x_axis], f"final {Y_TITLE}" + (", log scale" if log_y else ""),
+    style(fig, title, X_AXES[x_axis], f"final {y_title}" + (", log scale" if log_y else ""),
           height=height)
     _axes(fig, x_axis)
     fig.update_yaxes(type="log" if log_y else "linear")

@@ -17,11 +17,11 @@ import traceback
 from typing import Callable
 
 from playground.runs.errors import describe_error, divergence_hint
-from playground.runs.snapshot import Snapshot, frozen_view
+from playground.runs.snapshot import Snapshot, eval_fields, frozen_view
 from playground.runs.status import TERMINAL, Status
 from playground.runs.taps import Taps
 from playground.training.health import HealthRecorder
-from playground.training.history import History
+from playground.training.history import REGRESSION_EVAL_NAMES, History
 from playground.training.trainer import DIVERGENCE_FACTOR, Trainer
 from playground.training.trajectory import Trajectory
 
@@ -57,8 +57,7 @@ class RunRecord:
         self._busy_s = 0.0                 # time spent computing (not paused or queued)
         self._cpu_s = 0.0                  # CPU time the driver spent training this run
         self._last_loss: float | None = None
-        self._val: tuple[float, float] | None = None
-        self._test: tuple[float, float] | None = None
+        self._val = self._test = None       # the latest EvalResult of each split
         self._rate = 0.0
         self._rate_mark = (0.0, 0)
         self._divergence_floor = 0.0
@@ -85,6 +84,8 @@ class RunRecord:
         recorder = HealthRecorder.for_trainer(trainer)
         with self._lock:
             self._health = recorder
+            if trainer.task.is_regression:     # RMSE and R² where accuracy would be
+                self.history = History(eval_names=REGRESSION_EVAL_NAMES)
             self.trainer = trainer
             self.trajectory = trajectory
             self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
@@ -139,11 +140,10 @@ class RunRecord:
         trainer = self.trainer
         ev = trainer.evaluate("val")
         with self._lock:
-            self._val = (ev.loss, ev.accuracy)
+            self._val = ev
             self.history.evals.append(
-                (trainer.step_count, trainer.epoch, trainer.examples_seen, busy),
-                (ev.loss, ev.accuracy))
-        self.taps.evaluation(trainer.step_count, ev.loss, ev.accuracy)
+                (trainer.step_count, trainer.epoch, trainer.examples_seen, busy), ev.values())
+        self.taps.evaluation(trainer.step_count, *ev.values())
 
     def copy_weights(self, now: float) -> None:
         weights = self.trainer.weights()
@@ -206,8 +206,8 @@ class RunRecord:
             self.record_eval(self._busy_s)
         test = trainer.evaluate("test")
         with self._lock:
-            self._test = (test.loss, test.accuracy) if test.n else None
-        acc = f", val accuracy {self._val[1]:.1%}" if self._val else ""
+            self._test = test if test.n else None
+        acc = f", {self._val.summary()}" if self._val else ""
         self.end(Status.FINISHED, f"finished {trainer.step_count:,} steps{acc}")
 
     def diverge(self, step: int, reason: str) -> None:
@@ -253,10 +253,7 @@ class RunRecord:
                 group_id=self.group_id, status=self.status, step=step, total_steps=total,
                 epoch=t.epoch if t else 0.0, examples=t.examples_seen if t else 0,
                 lr=t.lr if t else self.config.lr, last_loss=self._last_loss,
-                val_loss=self._val[0] if self._val else None,
-                val_acc=self._val[1] if self._val else None,
-                test_loss=self._test[0] if self._test else None,
-                test_acc=self._test[1] if self._test else None,
+                **eval_fields(self._val, self._test, t.task if t else None),
                 steps_per_sec=rate, eta_s=eta, elapsed_s=self._busy_s,
                 message=self._message(step), hint=self.hint, diverged_at=self.diverged_at,
                 queue_position=self.queue_position() if self.status == Status.QUEUED else None,

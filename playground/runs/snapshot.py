@@ -53,6 +53,16 @@ class Snapshot:
     slowed: bool = False            # paced, but the server cannot keep up (runs/lanes)
     cpu_share: float | None = None  # cores it used lately (measured on a lane)
     step_cost_s: float | None = None  # CPU s per step (measured on a lane)
+    # regression runs: the target's name (None = a classification run), RMSE in its units
+    target: str | None = None
+    val_rmse: float | None = None
+    val_r2: float | None = None
+    test_rmse: float | None = None
+    test_r2: float | None = None
+
+    @property
+    def is_regression(self) -> bool:
+        return self.target is not None
 
     @property
     def progress(self) -> float:
@@ -61,6 +71,20 @@ class Snapshot:
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+
+def eval_fields(val, test, task) -> dict:
+    """A snapshot's evaluation fields from the latest validation and test EvalResults
+    (None when not measured yet); regression runs fill RMSE and R² instead of accuracy."""
+    regression = task is not None and task.is_regression
+    out = {"val_loss": val.loss if val else None, "test_loss": test.loss if test else None,
+           "val_acc": val.accuracy if val and not regression else None,
+           "test_acc": test.accuracy if test and not regression else None}
+    if regression:
+        out.update(target=task.class_names[0], val_rmse=val.rmse if val else None,
+                   val_r2=val.r2 if val else None, test_rmse=test.rmse if test else None,
+                   test_r2=test.r2 if test else None)
+    return out
 
 
 def frozen_view(view: dict) -> dict:

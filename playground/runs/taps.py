@@ -19,7 +19,9 @@ class Sink(Protocol):
     """What a point listener implements (the store's ``writer.RunSink``)."""
 
     def step(self, step: int, loss: float, lr: float) -> None: ...
-    def evaluation(self, step: int, val_loss: float, val_acc: float) -> None: ...
+    # values in the run's evaluation order: (val_loss, val_acc), or for a regression
+    # run (val_loss, val_rmse, val_r2) (``record.history.evals.y_names``)
+    def evaluation(self, step: int, *values: float) -> None: ...
     def event(self, step: int, kind: str, detail: str) -> None: ...
 
 
@@ -35,9 +37,9 @@ class Taps:
         for sink in self.sinks:
             sink.step(step, loss, lr)
 
-    def evaluation(self, step: int, val_loss: float, val_acc: float) -> None:
+    def evaluation(self, step: int, *values: float) -> None:
         for sink in self.sinks:
-            sink.evaluation(step, val_loss, val_acc)
+            sink.evaluation(step, *values)
 
     def event(self, step: int, kind: str, detail: str = "") -> None:
         for sink in self.sinks:

@@ -14,6 +14,7 @@ import numpy as np
 from playground.config import INITS, OPTIMIZERS, ConfigError, RunConfig
 from playground.config.choices import OPTIMIZER_PARAMS
 from playground.config.parse import format_value
+from playground.data import is_regression
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,12 @@ SAMPLERS = {"grid": "Grid", "random": "Random", "tpe": "TPE (Bayesian)"}
 PRUNERS = {"none": "No pruning", "median": "Median rule", "halving": "Successive halving"}
 OBJECTIVES = {"final_val_loss": "final validation loss", "best_val_loss": "best validation loss",
               "final_val_acc": "final validation accuracy",
-              "best_val_acc": "best validation accuracy"}
+              "best_val_acc": "best validation accuracy",
+              # regression tasks: RMSE in the target's own units, and R²
+              "final_val_rmse": "final validation RMSE", "best_val_rmse": "best validation RMSE",
+              "final_val_r2": "final validation R²", "best_val_r2": "best validation R²"}
+CLASSIFICATION_ONLY = ("final_val_acc", "best_val_acc")
+REGRESSION_ONLY = ("final_val_rmse", "best_val_rmse", "final_val_r2", "best_val_r2")
 MAX_FIELDS = 4
 MAX_TRIALS = 200
 MAX_STEPS = 20_000
@@ -50,7 +56,14 @@ MAX_TOTAL_STEPS = 2_000_000     # trials × steps × seeds: a click cannot hog t
 
 
 def objective_direction(objective: str) -> str:
-    return "maximize" if objective.endswith("_acc") else "minimize"
+    return "maximize" if objective.endswith(("_acc", "_r2")) else "minimize"
+
+
+def objectives_for(regression: bool) -> dict[str, str]:
+    """The objectives a task can be judged by (no accuracy for regression, no RMSE or R²
+    for classification)."""
+    skip = CLASSIFICATION_ONLY if regression else REGRESSION_ONLY
+    return {k: v for k, v in OBJECTIVES.items() if k not in skip}
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,10 @@ class SearchSettings:
                     f"{', '.join(options)}")
         if errs:
             return errs
+        if self.objective not in objectives_for(is_regression(base)):
+            bad("objective", f"{OBJECTIVES[self.objective]} does not apply to a "
+                f"{'regression' if is_regression(base) else 'classification'} task; choose "
+                f"one of {', '.join(objectives_for(is_regression(base)).values())}")
         if self.trials * self.steps * self.seeds > MAX_TOTAL_STEPS:
             bad("trials", f"{self.trials * self.steps * self.seeds:,} steps in all (trials × "
                 f"steps × seeds) is over the {MAX_TOTAL_STEPS:,} limit; use fewer of one")

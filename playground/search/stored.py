@@ -25,7 +25,8 @@ def trial_run(record, settings: SearchSettings, owner: str, group_id: str) -> Ne
     curves = record.curves or {}
     steps = list(curves.get("step", []))
     points = {name: (steps, [float(v) for v in curves[name]])
-              for name in ("loss", "val_loss", "val_acc") if curves.get(name)}
+              for name in ("loss", "val_loss", "val_acc", "val_rmse", "val_r2")
+              if curves.get(name)}
     finite = {k: v for k, v in {
         "final_loss": (curves.get("loss") or [None])[-1],
         "final_val_loss": (curves.get("val_loss") or [None])[-1],

@@ -19,11 +19,24 @@ DIVERGED_LOSS_FACTOR = 100.0   # a diverged trial's loss objective: 100× the ch
 CANCEL_EVERY = 50              # steps between looks at the cancel flag (~10 ms of digits MLP)
 
 
-def worst_value(objective: str, n_classes: int) -> float:
-    """The objective a diverged trial is recorded with: the worst any trial can get."""
+def worst_value(objective: str, n_classes: int, target_std: float | None = None) -> float:
+    """The objective a diverged trial is recorded with: the worst any trial can get.
+    A regression task (``target_std`` given) diverges at 100× the mean's loss (MSE 1 on
+    standardised targets): R² = 1 − 100, RMSE = √100 target standard deviations."""
     if objective.endswith("_acc"):
         return 0.0
+    if objective.endswith("_r2"):
+        return 1.0 - DIVERGED_LOSS_FACTOR
+    if objective.endswith("_rmse"):
+        return math.sqrt(DIVERGED_LOSS_FACTOR) * target_std
+    if target_std is not None:
+        return DIVERGED_LOSS_FACTOR
     return DIVERGED_LOSS_FACTOR * math.log(max(2, n_classes))
+
+
+def _metric(objective: str) -> str:
+    """The curve an objective reads: "best_val_rmse" → "val_rmse"."""
+    return "val_" + objective.rsplit("_val_", 1)[1]
 
 
 def _pruning_study(spec: dict):
@@ -65,12 +78,17 @@ def run_trial(spec: dict, cancel=None) -> dict:
     seeds = [min(config.seed + s, MAX_SEED) for s in range(spec.get("seeds", 1))]
     trainers = [Trainer(config.replace(seed=s)) for s in seeds]
     n_classes = trainers[0].task.n_classes
+    task = trainers[0].task
+    worst = worst_value(objective, n_classes, task.extra.get("target_std")
+                        if task.is_regression else None)
+    metrics = ("val_loss", "val_rmse", "val_r2") if task.is_regression else ("val_loss",
+                                                                             "val_acc")
     total = trainers[0].total_steps
     n_checks = max(1, min(spec.get("checkpoints", 10), total))
     checks = sorted({round(total * (k + 1) / n_checks) for k in range(n_checks)})
     study, pruned_trial = (_pruning_study(spec) if spec.get("pruner", "none") != "none"
                            else (None, None))
-    curves = {"step": [], "loss": [], "val_loss": [], "val_acc": []}
+    curves = {"step": [], "loss": [], **{name: [] for name in metrics}}
     intermediate: dict[int, float] = {}
     state, message, done = "complete", f"{total:,} steps", 0
     best = None
@@ -94,17 +112,16 @@ def run_trial(spec: dict, cancel=None) -> dict:
         done = check
         evals = [t.evaluate("val") for t in trainers]
         val_loss = sum(e.loss for e in evals) / len(evals)
-        val_acc = sum(e.accuracy for e in evals) / len(evals)
         if not math.isfinite(val_loss):
             state, message = "diverged", f"the validation loss became {val_loss} at step {check}"
             break
         curves["step"].append(check)
         curves["loss"].append(sum(losses) / max(1, len(losses)))
-        curves["val_loss"].append(val_loss)
-        curves["val_acc"].append(val_acc)
-        now = val_acc if objective.endswith("_acc") else val_loss
+        for j, name in enumerate(metrics):      # each measure's mean over the seeds
+            curves[name].append(sum(e.values()[j] for e in evals) / len(evals))
+        now = curves[_metric(objective)][-1]
         if objective.startswith("best_"):
-            better = max if objective.endswith("_acc") else min
+            better = max if objective.endswith(("_acc", "_r2")) else min
             now = now if best is None else better(best, now)
         best = now
         intermediate[check] = now
@@ -113,7 +130,7 @@ def run_trial(spec: dict, cancel=None) -> dict:
             if pruned_trial.should_prune():
                 state, message = "pruned", f"pruned at step {check:,} of {total:,}"
                 break
-    value = best if state in ("complete", "pruned") else worst_value(objective, n_classes)
+    value = best if state in ("complete", "pruned") else worst
     system_attrs = {}
     if study is not None:
         system_attrs = dict(study.trials[-1].system_attrs)

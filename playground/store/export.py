@@ -20,7 +20,8 @@ from playground.store.rows import StoredRun
 
 TABLE_COLUMNS = ("id", "label", "kind", "status", "dataset", "optimizer", "lr", "batch_size",
                  "step", "total_steps", "final_loss", "final_val_loss", "final_val_acc",
-                 "best_val_loss", "best_val_acc", "test_acc", "tags", "notes", "group_id",
+                 "best_val_loss", "best_val_acc", "test_acc", "final_val_rmse",
+                 "best_val_rmse", "final_val_r2", "best_val_r2", "tags", "notes", "group_id",
                  "parent_id", "created", "ended", "message")
 
 
@@ -95,7 +96,8 @@ def _folder_name(run: StoredRun) -> str:
 
 TB_TAGS = {"loss": "train/loss", "loss_min": "train/loss_min", "loss_max": "train/loss_max",
            "lr": "train/learning_rate", "val_loss": "validation/loss",
-           "val_acc": "validation/accuracy"}
+           "val_acc": "validation/accuracy", "val_rmse": "validation/rmse",
+           "val_r2": "validation/r2"}
 
 
 def tensorboard_zip(runs: list[StoredRun], points: dict) -> bytes:

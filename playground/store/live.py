@@ -29,8 +29,8 @@ class RunSink:
     def step(self, step: int, loss: float, lr: float) -> None:
         self.train.append((step, loss, lr))
 
-    def evaluation(self, step: int, val_loss: float, val_acc: float) -> None:
-        self.evals.append((step, val_loss, val_acc))
+    def evaluation(self, step: int, *values: float) -> None:
+        self.evals.append((step, *values))
 
     def event(self, step: int, kind: str, detail: str) -> None:
         self.events.append((step, time.time(), kind, detail))
@@ -49,18 +49,15 @@ class LiveRun:
         self.record, self.sink = record, sink
         self.id = record.run_id
         self.loss: Bucketer | None = None
-        self.val_loss: Bucketer | None = None
-        self.val_acc: Bucketer | None = None
+        self.evals: dict[str, Bucketer] = {}    # one per evaluation series
         self.last_lr: float | None = None
         self.last_lr_step = -math.inf
         self.pending_lr: tuple[int, float] | None = None
         self.step = 0
         self.n_points = 0
         self.final_loss: float | None = None
-        self.final_val_loss: float | None = None
-        self.final_val_acc: float | None = None
-        self.best_val_loss: float | None = None
-        self.best_val_acc: float | None = None
+        # "final_val_loss", "best_val_acc", … (a regression run: val_rmse, val_r2)
+        self.metrics: dict[str, float | None] = {}
         self.last_eval_step = -1
 
     def insert_row(self, writer_id: str) -> dict:
@@ -73,8 +70,7 @@ class LiveRun:
                 "created": r.created, "ended": None, "step": 0, "total_steps": 0,
                 "steps_per_epoch": 1, "stride": 1, "n_points": 0,
                 "config": json.dumps(config, sort_keys=True), **config_columns(config),
-                "final_loss": None, "final_val_loss": None, "final_val_acc": None,
-                "best_val_loss": None, "best_val_acc": None, "test_acc": None}
+                "final_loss": None, "test_acc": None, **dict.fromkeys(EVAL_COLUMNS)}
 
     # ------------------------------------------------------------ points
     def _ready(self) -> bool:
@@ -87,7 +83,8 @@ class LiveRun:
         total = trainer.total_steps
         self.loss = Bucketer(stride_for(total))
         evals = total // max(1, self.record.config.eval_every) + 2
-        self.val_loss, self.val_acc = Bucketer(stride_for(evals)), Bucketer(stride_for(evals))
+        self.evals = {name: Bucketer(stride_for(evals))
+                      for name in self.record.history.evals.y_names}
         return True
 
     def drain(self, points: list, events: list, final: bool = False) -> bool:
@@ -126,30 +123,28 @@ class LiveRun:
         return True
 
     def _evaluations(self, evals: list, points: list, final: bool) -> None:
-        loss_out: list = []
-        acc_out: list = []
-        for step, val_loss, val_acc in evals:
+        outs: dict[str, list] = {name: [] for name in self.evals}
+        for step, *values in evals:
             if step <= self.last_eval_step:
                 continue           # finish() evaluates again at a step already evaluated
             self.last_eval_step = step
-            self.val_loss.add(step, val_loss, loss_out)
-            self.val_acc.add(step, val_acc, acc_out)
             self.step = max(self.step, step)
-            if math.isfinite(val_loss) and (self.best_val_loss is None
-                                            or val_loss < self.best_val_loss):
-                self.best_val_loss = val_loss
-            if math.isfinite(val_acc) and (self.best_val_acc is None
-                                           or val_acc > self.best_val_acc):
-                self.best_val_acc = val_acc
-            self.final_val_loss, self.final_val_acc = (finite_or_none(val_loss),
-                                                       finite_or_none(val_acc))
-        if final:
-            self.val_loss.flush(loss_out)
-            self.val_acc.flush(acc_out)
-        for step, mean, _, _ in loss_out:
-            points.append(self._point("val_loss", step, mean))
-        for step, mean, _, _ in acc_out:
-            points.append(self._point("val_acc", step, mean))
+            for (name, bucket), value in zip(self.evals.items(), values):
+                bucket.add(step, value, outs[name])
+                self._final_and_best(name, value)
+        for name, out in outs.items():
+            if final:
+                self.evals[name].flush(out)
+            points.extend(self._point(name, step, mean) for step, mean, _, _ in out)
+
+    def _final_and_best(self, name: str, value: float) -> None:
+        """Keep the run row's final and best value of evaluation series ``name``."""
+        best = self.metrics.get("best_" + name)
+        lower_better = name in ("val_loss", "val_rmse")
+        if math.isfinite(value) and (best is None or (value < best if lower_better
+                                                      else value > best)):
+            self.metrics["best_" + name] = value
+        self.metrics["final_" + name] = finite_or_none(value)
 
     def _point(self, series: str, step: int, value: float) -> tuple:
         """(run_id, series, step, value): NaN is stored as NULL, ±inf as itself."""
@@ -166,11 +161,11 @@ class LiveRun:
                 "b_total_steps": trainer.total_steps if trainer else 0,
                 "b_steps_per_epoch": trainer.steps_per_epoch if trainer else 1,
                 "b_stride": self.loss.stride if self.loss else 1, "b_n_points": self.n_points,
-                "b_final_loss": self.final_loss, "b_final_val_loss": self.final_val_loss,
-                "b_final_val_acc": self.final_val_acc, "b_best_val_loss": self.best_val_loss,
-                "b_best_val_acc": self.best_val_acc, "b_test_acc": None}
+                "b_final_loss": self.final_loss, "b_test_acc": None,
+                **{"b_" + k: self.metrics.get(k) for k in EVAL_COLUMNS}}
 
 
+EVAL_COLUMNS = ("final_val_loss", "final_val_acc", "best_val_loss", "best_val_acc",
+                "final_val_rmse", "best_val_rmse", "final_val_r2", "best_val_r2")
 UPDATE_KEYS = ("owner", "status", "message", "ended", "step", "total_steps",
-               "steps_per_epoch", "stride", "n_points", "final_loss", "final_val_loss",
-               "final_val_acc", "best_val_loss", "best_val_acc", "test_acc")
+               "steps_per_epoch", "stride", "n_points", "final_loss", "test_acc") + EVAL_COLUMNS

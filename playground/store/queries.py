@@ -22,7 +22,8 @@ SORTABLE = {"created": runs.c.created, "ended": runs.c.ended, "label": runs.c.la
             "final_loss": runs.c.final_loss, "final_val_loss": runs.c.final_val_loss,
             "final_val_acc": runs.c.final_val_acc, "best_val_loss": runs.c.best_val_loss,
             "best_val_acc": runs.c.best_val_acc, "test_acc": runs.c.test_acc,
-            "dataset": runs.c.dataset, "optimizer": runs.c.optimizer}
+            "dataset": runs.c.dataset, "optimizer": runs.c.optimizer,
+            **{name: runs.c[name] for name in schema.REGRESSION_COLUMNS}}
 LIST_COLUMNS = [c for c in runs.c if c.name not in ("config", "writer_id")]
 MAX_LIST = 5000
 
@@ -165,11 +166,15 @@ def _shape(series: dict, steps_per_epoch: int, max_points: int) -> dict:
         s, vl = downsample(steps, vloss, max_points, "mean")
         acc_steps, acc = arrays.get("val_acc", (steps, np.full(len(steps), np.nan)))
         _, va = downsample(acc_steps, acc, max_points, "mean")
-        n = min(len(s), len(va))
-        out["eval"] = {"step": s[:n], "epoch": s[:n] / spe, "val_loss": vl[:n],
-                       "val_acc": va[:n]}
+        ev = {"step": s, "epoch": s / spe, "val_loss": vl, "val_acc": va}
+        for name in ("val_rmse", "val_r2"):        # a regression run's measures
+            if name in arrays:
+                ev[name] = downsample(*arrays[name], max_points, "mean")[1]
+        n = min(len(v) for v in ev.values())
+        out["eval"] = {k: v[:n] for k, v in ev.items()}
     for name, (steps, values) in arrays.items():
-        if name not in ("loss", "loss_min", "loss_max", "lr", "val_loss", "val_acc"):
+        if name not in ("loss", "loss_min", "loss_max", "lr", "val_loss", "val_acc",
+                        "val_rmse", "val_r2"):
             out["other"][name] = downsample(steps, values, max_points, "mean")
     return out
 

@@ -93,7 +93,7 @@ class NewRun:
 
 
 METRICS = ("final_loss", "final_val_loss", "final_val_acc", "best_val_loss", "best_val_acc",
-           "test_acc")
+           "test_acc", "final_val_rmse", "best_val_rmse", "final_val_r2", "best_val_r2")
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,15 @@ class StoredRun:
     test_acc: float | None
     n_points: int
     config_json: str = field(default="", repr=False)
+    # a regression run's validation RMSE (target units) and R² (None for classification)
+    final_val_rmse: float | None = None
+    best_val_rmse: float | None = None
+    final_val_r2: float | None = None
+    best_val_r2: float | None = None
+
+    @property
+    def is_regression(self) -> bool:
+        return self.final_val_rmse is not None or self.best_val_r2 is not None
 
     @property
     def config(self) -> dict[str, Any]:
@@ -156,4 +165,6 @@ class StoredRun:
                    final_val_loss=m["final_val_loss"], final_val_acc=m["final_val_acc"],
                    best_val_loss=m["best_val_loss"], best_val_acc=m["best_val_acc"],
                    test_acc=m["test_acc"], n_points=m["n_points"] or 0,
-                   config_json=m.get("config", "") or "")
+                   config_json=m.get("config", "") or "",
+                   **{k: m.get(k) for k in ("final_val_rmse", "best_val_rmse", "final_val_r2",
+                                            "best_val_r2")})

@@ -9,7 +9,8 @@ Tables:
 - ``points``: every recorded value, one row per (run, series, step). Series are
   ``loss`` (minibatch loss; the mean of a bucket once a run is longer than the cap),
   ``loss_min``/``loss_max`` (the bucket's extremes, only then), ``lr`` (written when
-  it changes), ``val_loss``/``val_acc``, and a lesson's or sweep's own series names.
+  it changes), ``val_loss``/``val_acc`` (a regression run: ``val_loss``/``val_rmse``/
+  ``val_r2``, RMSE in the target's units), and a lesson's or sweep's own series names.
   SQLite keeps it as a WITHOUT ROWID table clustered on that key: about 30 bytes a
   point and one range scan per run and series.
 - ``events``: what was done to a run while it trained (LR changes, pause, resume,
@@ -38,7 +39,7 @@ from sqlalchemy import (Boolean, Column, Float, Index, Integer, LargeBinary, Met
                         String, Table, Text, insert, inspect, select, update)
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -79,6 +80,9 @@ runs = Table(
     Column("best_val_acc", Float),
     Column("test_acc", Float),
     Column("n_points", Integer, nullable=False, default=0),
+    # v2: a regression run's validation RMSE (in the target's units) and R²
+    *(Column(name, Float) for name in ("final_val_rmse", "best_val_rmse", "final_val_r2",
+                                       "best_val_r2")),
 )
 Index("runs_by_owner", runs.c.owner, runs.c.created)
 Index("runs_by_created", runs.c.created)
@@ -121,9 +125,17 @@ writers = Table(
     Column("heartbeat", Float, nullable=False),
 )
 
-# version v -> the function that takes a database from v to v + 1 (none yet: v1 is
-# the first layout).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+REGRESSION_COLUMNS = ("final_val_rmse", "best_val_rmse", "final_val_r2", "best_val_r2")
+
+
+def _add_regression_columns(conn: Connection) -> None:
+    """v1 → v2: the regression metric columns (NULL for every run stored before)."""
+    for name in REGRESSION_COLUMNS:
+        conn.exec_driver_sql(f"ALTER TABLE runs ADD COLUMN {name} FLOAT")
+
+
+# version v -> the function that takes a database from v to v + 1
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_regression_columns}
 
 
 class SchemaError(RuntimeError):

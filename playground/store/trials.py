@@ -57,6 +57,9 @@ def from_short_runs(results, owner: str, group_id: str | None = None) -> list[Ne
                 metrics = {"final_loss": float(res.train_loss[s, k]),
                            "final_val_loss": float(res.val_loss[s, k]),
                            "final_val_acc": float(res.val_acc[s, k])}
+                if res.val_rmse is not None:            # a regression task
+                    metrics["final_val_rmse"] = float(res.val_rmse[s, k])
+                    metrics["best_val_rmse"] = metrics["final_val_rmse"]
                 metrics["best_val_loss"] = metrics["final_val_loss"]
                 metrics["best_val_acc"] = metrics["final_val_acc"]
                 out.append(NewRun(

@@ -67,8 +67,10 @@ def _mean_ce(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def plane_losses(model: nn.Module, theta0: torch.Tensor, d1: torch.Tensor,
                  d2: torch.Tensor, coords: torch.Tensor, inputs: tuple, targets: torch.Tensor,
-                 progress: ProgressFn | None = None, workers: int = 1) -> torch.Tensor:
-    """Mean cross-entropy at each (α, β) row of ``coords`` ((G, 2) tensor).
+                 progress: ProgressFn | None = None, workers: int = 1,
+                 loss=F.cross_entropy) -> torch.Tensor:
+    """Mean loss (cross-entropy, or a regression run's ``RegressionLoss``) at each
+    (α, β) row of ``coords`` ((G, 2) tensor).
 
     ``model`` only supplies the architecture (and is used as scratch space by the
     fallback): pass a private copy, never a live run's model. ``workers`` > 1 splits
@@ -79,9 +81,9 @@ def plane_losses(model: nn.Module, theta0: torch.Tensor, d1: torch.Tensor,
     model.eval()
     plan = linear_stack(model)
     if plan is None or len(inputs) != 1 or not inputs[0].is_floating_point():
-        return _exact(model, theta0, d1, d2, coords, inputs, targets, progress)
+        return _exact(model, theta0, d1, d2, coords, inputs, targets, progress, loss)
     if workers <= 1 or len(coords) < 2 * workers:
-        return _fast(model, plan, theta0, d1, d2, coords, inputs[0], targets, progress)
+        return _fast(model, plan, theta0, d1, d2, coords, inputs[0], targets, progress, loss)
     parts = torch.tensor_split(coords, workers)
     done = [0.0] * workers
 
@@ -90,7 +92,7 @@ def plane_losses(model: nn.Module, theta0: torch.Tensor, d1: torch.Tensor,
             done[k] = frac * len(parts[k])
             if progress is not None and k == 0:   # progress is called from one thread
                 progress(sum(done) / len(coords))
-        return _fast(model, plan, theta0, d1, d2, parts[k], inputs[0], targets, report)
+        return _fast(model, plan, theta0, d1, d2, parts[k], inputs[0], targets, report, loss)
 
     with ThreadPoolExecutor(workers) as pool:
         results = list(pool.map(part, range(workers)))
@@ -100,16 +102,19 @@ def plane_losses(model: nn.Module, theta0: torch.Tensor, d1: torch.Tensor,
 
 
 def grid_losses(model, theta0, d1, d2, alphas, betas, inputs, targets,
-                progress: ProgressFn | None = None, workers: int = 1) -> torch.Tensor:
+                progress: ProgressFn | None = None, workers: int = 1,
+                loss=F.cross_entropy) -> torch.Tensor:
     """Loss on the grid: result[j, i] is at (alphas[i], betas[j]) — contour layout."""
     aa, bb = torch.meshgrid(torch.as_tensor(betas, dtype=torch.float64),
                             torch.as_tensor(alphas, dtype=torch.float64), indexing="ij")
     coords = torch.stack([bb.reshape(-1), aa.reshape(-1)], dim=1)
-    values = plane_losses(model, theta0, d1, d2, coords, inputs, targets, progress, workers)
+    values = plane_losses(model, theta0, d1, d2, coords, inputs, targets, progress, workers,
+                          loss)
     return values.view(len(betas), len(alphas))
 
 
-def _fast(model, plan, theta0, d1, d2, coords, x, targets, progress) -> torch.Tensor:
+def _fast(model, plan, theta0, d1, d2, coords, x, targets, progress, loss) -> torch.Tensor:
+    per_point = _mean_ce if loss is F.cross_entropy else loss.per_point   # (G, C, N) → (G,)
     shapes = [p.shape for p in model.parameters()]
     dtype = x.dtype
     p0, pa, pb = (split_flat(v.to(dtype), shapes) for v in (theta0, d1, d2))
@@ -154,7 +159,7 @@ def _fast(model, plan, theta0, d1, d2, coords, x, targets, progress) -> torch.Te
                 h = torch.baddbmm(bg, wg, h, out=dst)
             else:
                 h = _activate(m, h)
-        out[start:start + g] = _mean_ce(h, targets)
+        out[start:start + g] = per_point(h, targets)
         if progress is not None:
             progress(min(total, start + g) / total)
     return out
@@ -173,7 +178,7 @@ def _activate(m: nn.Module, h: torch.Tensor) -> torch.Tensor:
     return m(h)
 
 
-def _exact(model, theta0, d1, d2, coords, inputs, targets, progress) -> torch.Tensor:
+def _exact(model, theta0, d1, d2, coords, inputs, targets, progress, loss) -> torch.Tensor:
     """Any model: set the weights for each point and run it (slow but always right)."""
     params = list(model.parameters())
     out = torch.empty(len(coords), dtype=torch.float32)
@@ -181,7 +186,7 @@ def _exact(model, theta0, d1, d2, coords, inputs, targets, progress) -> torch.Te
     for i, (a, b) in enumerate(coords.tolist()):
         theta = theta0 + a * d1 + b * d2
         nn.utils.vector_to_parameters(theta.to(params[0].dtype), params)
-        out[i] = F.cross_entropy(model(*inputs), targets)
+        out[i] = loss(model(*inputs), targets)
         if progress is not None and (i % 16 == 15 or i == total - 1):
             progress((i + 1) / total)
     return out
@@ -189,7 +194,7 @@ def _exact(model, theta0, d1, d2, coords, inputs, targets, progress) -> torch.Te
 
 @torch.no_grad()
 def point_losses(model: nn.Module, points: torch.Tensor, inputs: tuple,
-                 targets: torch.Tensor) -> torch.Tensor:
+                 targets: torch.Tensor, loss=F.cross_entropy) -> torch.Tensor:
     """True loss at each full weight vector (rows of ``points``): the model itself, no
     plane involved. Used for the fidelity check."""
     model.eval()
@@ -197,5 +202,5 @@ def point_losses(model: nn.Module, points: torch.Tensor, inputs: tuple,
     out = torch.empty(len(points), dtype=torch.float32)
     for i, theta in enumerate(points):
         nn.utils.vector_to_parameters(theta.to(params[0].dtype), params)
-        out[i] = F.cross_entropy(model(*inputs), targets)
+        out[i] = loss(model(*inputs), targets)
     return out

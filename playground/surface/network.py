@@ -24,6 +24,7 @@ from playground.models import build_model
 from playground.surface.capture import RunTrace
 from playground.surface.directions import pca_directions, project, random_directions
 from playground.surface.grid import grid_losses, linear_stack, plane_losses, point_losses
+from playground.training.losses import loss_for, loss_words
 
 PLANES = {"pca": "PCA of the path", "random": "Random filter-normalized directions"}
 SPLITS = ("train", "val")
@@ -102,6 +103,7 @@ class SurfaceResult:
     fast: bool
     elapsed_s: float
     notes: list[str]
+    loss_words: tuple[str, str] = ("cross-entropy", "nats")   # the loss's name and unit
 
 
 def _same_setup(traces: list[RunTrace]) -> None:
@@ -148,6 +150,7 @@ def compute_surface(traces: list[RunTrace], spec: SurfaceSpec, progress=None) ->
     model = build_model(first.config, first.task)   # private scratch copy
     shapes = [p.shape for p in model.parameters()]
     inputs, targets = eval_subset(first.task, spec.split, spec.eval_size)
+    loss = loss_for(first.config, first.task)       # cross-entropy, or the regression loss
     notes = [f"{t.run_id}: {t.note}" for t in traces if t.note]
     all_points = torch.cat([t.points for t in traces])
     if len(traces) == 1:
@@ -184,24 +187,26 @@ def compute_surface(traces: list[RunTrace], spec: SurfaceSpec, progress=None) ->
     betas = np.linspace(*b_range, spec.resolution)
     n_points = spec.resolution ** 2
     report(0.05, f"evaluating {n_points:,} grid points on {len(targets):,} examples")
-    loss = grid_losses(model, origin, d1, d2, alphas, betas, inputs, targets,
-                       progress=lambda f: report(0.05 + 0.85 * f, f"grid: {f:.0%} of "
-                                                 f"{n_points:,} points"))
+    values = grid_losses(model, origin, d1, d2, alphas, betas, inputs, targets,
+                         progress=lambda f: report(0.05 + 0.85 * f, f"grid: {f:.0%} of "
+                                                   f"{n_points:,} points"), loss=loss)
     report(0.9, "fidelity: true loss at each checkpoint")
     paths = []
     for trace, proj in zip(traces, projections):
-        true = point_losses(model, trace.points, inputs, targets)
-        on_plane = plane_losses(model, origin, d1, d2, proj.coords, inputs, targets)
+        true = point_losses(model, trace.points, inputs, targets, loss)
+        on_plane = plane_losses(model, origin, d1, d2, proj.coords, inputs, targets, loss=loss)
         paths.append(PathOnPlane(trace.run_id, trace.label, trace.optimizer,
                                  np.array(trace.steps), proj.coords.numpy(), true.numpy(),
                                  on_plane.numpy(), proj.off_plane.numpy(),
                                  proj.from_origin.numpy()))
         report(0.9 + 0.1 * len(paths) / len(traces), "fidelity")
-    if not np.isfinite(loss.numpy()).all():
+    if not np.isfinite(values.numpy()).all():
         notes.append("some grid points have a non-finite loss (drawn as gaps)")
-    return SurfaceResult(spec, alphas, betas, loss.numpy(), paths, x_title, y_title,
+    return SurfaceResult(spec, alphas, betas, values.numpy(), paths, x_title, y_title,
                          explained, origin_label, len(targets), linear_stack(model) is not None,
-                         time.perf_counter() - t0, notes)
+                         time.perf_counter() - t0, notes,
+                         loss_words(first.config, first.task.class_names[0]
+                                    if first.task.is_regression else None))
 
 
 # ----------------------------------------------------------------------- cache

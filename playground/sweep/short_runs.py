@@ -80,6 +80,7 @@ class ShortRunsResult:
     steps: int
     seconds: float
     config: RunConfig = field(repr=False, default=None)
+    val_rmse: np.ndarray | None = None   # (S, K) a regression task's, in the target's units
 
     @property
     def label(self) -> str:
@@ -102,7 +103,9 @@ class ShortRunsResult:
     def rows(self) -> list[dict]:
         return [{"optimizer": self.optimizer, "seed": seed, "lr": float(lr), "steps": self.steps,
                  "train_loss": float(self.train_loss[s, k]), "val_loss": float(self.val_loss[s, k]),
-                 "val_accuracy": float(self.val_acc[s, k]), "diverged": bool(self.diverged[s, k])}
+                 **({"val_accuracy": float(self.val_acc[s, k])} if self.val_rmse is None
+                    else {"val_rmse": float(self.val_rmse[s, k])}),
+                 "diverged": bool(self.diverged[s, k])}
                 for s, seed in enumerate(self.seeds) for k, lr in enumerate(self.lrs)]
 
 
@@ -141,7 +144,7 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
     lrs = settings.lrs()
     seeds = tuple(min(cfg.seed + s, MAX_SEED) for s in range(settings.seeds))
     shape = (len(seeds), len(lrs))
-    train_loss, val_loss, val_acc = (np.full(shape, np.nan) for _ in range(3))
+    train_loss, val_loss, val_acc, val_rmse = (np.full(shape, np.nan) for _ in range(4))
     diverged = np.zeros(shape, dtype=bool)
     start_loss = np.full(len(seeds), np.nan)
     n_jobs = len(seeds) * len(lrs)
@@ -159,7 +162,7 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
             optimizer = make_optimizer(trainer.config, trainer.params, lr=lr)
             batches = BatchOrder(len(train), cfg.batch_size, seed)
             model.train()
-            _, bad = run_fixed(Step(model, optimizer, cfg.clip),
+            _, bad = run_fixed(Step(model, optimizer, cfg.clip, loss=trainer.loss),
                                lambda b=batches: train.take(b.next()), settings.steps,
                                lambda v: trainer.divergence(v) is not None, part)
             if bad is not None:
@@ -170,13 +173,15 @@ def short_runs(config: RunConfig, settings: ShortRunSettings = ShortRunSettings(
                 diverged[s, k] = True
                 continue
             train_loss[s, k], val_loss[s, k], val_acc[s, k] = tr.loss, va.loss, va.accuracy
+            val_rmse[s, k] = math.nan if va.rmse is None else va.rmse
             # Ended well above where it started: the steps made it worse, which is what
             # a student calls diverging even when the loss stayed finite (a loss of 25
             # from a start of 1.1). The run-time rule (100×) is for stopping a live run.
             if tr.loss > BLOWUP * start_loss[s]:
                 diverged[s, k] = True
     return ShortRunsResult(cfg.optimizer, lrs, seeds, train_loss, val_loss, val_acc, diverged,
-                           settings.steps, time.perf_counter() - t0, cfg)
+                           settings.steps, time.perf_counter() - t0, cfg,
+                           val_rmse if task.is_regression else None)
 
 
 def short_runs_many(config: RunConfig, optimizers: Sequence[str],

@@ -6,6 +6,16 @@ p_k(x) = \frac{e^{z_k}}{\sum_j e^{z_j}}, \qquad
 \mathcal{L}(\theta) = -\frac{1}{|B|}\sum_{(x,y)\in B} \log p_y(x)
 """
 
+
+def regression_loss(config) -> str:
+    """The regression loss in LaTeX: MSE, or Huber with its δ."""
+    if config.regression_loss == "huber":
+        d = f"{config.huber_delta:g}"
+        return (r"\mathcal{L}(\theta) = \frac{1}{|B|}\sum_{(x,z)\in B} \ell_\delta(\hat y(x)"
+                r" - z),\quad \ell_\delta(e) = \begin{cases} \tfrac12 e^2 & |e| \le \delta \\ "
+                r"\delta\,(|e| - \tfrac12\delta) & |e| > \delta \end{cases},\quad \delta = " + d)
+    return r"\mathcal{L}(\theta) = \frac{1}{|B|}\sum_{(x,z)\in B} \big(\hat y(x) - z\big)^2"
+
 UPDATES = {
     "sgd": r"\theta \leftarrow \theta - \eta\, g",
     "momentum": r"v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\, v",

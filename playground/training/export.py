@@ -10,6 +10,8 @@ import torch
 
 COLUMNS = ("step", "epoch", "examples", "time_s", "loss", "loss_min", "loss_max", "lr",
            "val_loss", "val_acc")
+# a regression run's evaluations: RMSE in the target's units and R² instead of accuracy
+REGRESSION_COLUMNS = COLUMNS[:-1] + ("val_rmse", "val_r2")
 
 
 def history_csv(train: dict, evals: dict) -> str:
@@ -18,6 +20,7 @@ def history_csv(train: dict, evals: dict) -> str:
     Training columns are bucket summaries (mean/min/max over the steps the bucket
     covers); evaluation columns are empty where no evaluation was made.
     """
+    columns = REGRESSION_COLUMNS if "val_rmse" in evals else COLUMNS
     rows: dict[int, dict] = {}
     for i, step in enumerate(np.asarray(train.get("step", [])).astype(int)):
         rows[int(step)] = {"epoch": train["epoch"][i], "examples": train["examples"][i],
@@ -28,12 +31,12 @@ def history_csv(train: dict, evals: dict) -> str:
         row = rows.setdefault(int(step), {"epoch": evals["epoch"][i],
                                           "examples": evals["examples"][i],
                                           "time_s": evals["time"][i]})
-        row.update(val_loss=evals["val_loss"][i], val_acc=evals["val_acc"][i])
+        row.update({c: evals[c][i] for c in columns[8:]})
     out = io.StringIO()
-    out.write(",".join(COLUMNS) + "\n")
+    out.write(",".join(columns) + "\n")
     for step in sorted(rows):
         row = rows[step]
-        cells = [str(step)] + [_cell(row.get(c)) for c in COLUMNS[1:]]
+        cells = [str(step)] + [_cell(row.get(c)) for c in columns[1:]]
         out.write(",".join(cells) + "\n")
     return out.getvalue()
 

@@ -156,7 +156,8 @@ def histogram(values: np.ndarray, lo: float | None = None, hi: float | None = No
 RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
-def probe_layers(model: nn.Module, inputs: tuple, targets: torch.Tensor) -> list[LayerHealth]:
+def probe_layers(model: nn.Module, inputs: tuple, targets: torch.Tensor,
+                 loss_fn=F.cross_entropy) -> list[LayerHealth]:
     """Forward the probe batch (eval mode) and backprop its loss to each layer's output
     only (``torch.autograd.grad``: the parameters' ``.grad`` of the training step are
     left alone)."""
@@ -173,7 +174,7 @@ def probe_layers(model: nn.Module, inputs: tuple, targets: torch.Tensor) -> list
     try:
         with torch.enable_grad():
             logits = model(*inputs)
-            loss = F.cross_entropy(logits, targets)
+            loss = loss_fn(logits, targets)     # the run's own loss (regression: MSE)
             grads = (torch.autograd.grad(loss, outputs, allow_unused=True)
                      if outputs and loss.requires_grad else [None] * len(outputs))
     finally:
@@ -217,10 +218,10 @@ class HealthRecorder:
     the record can measure the update that the next step makes."""
 
     def __init__(self, model: nn.Module, probe: tuple[tuple, torch.Tensor],
-                 every: int = HEALTH_EVERY):
+                 every: int = HEALTH_EVERY, loss_fn=F.cross_entropy):
         if every < 1:
             raise ValueError(f"layer health interval must be ≥ 1 step, got {every}")
-        self.model, self.every = model, every
+        self.model, self.every, self.loss_fn = model, every, loss_fn
         self.probe_inputs, self.probe_targets = probe
         self.matrices = weight_matrices(model)
         n_layers = len(activation_layers(model))
@@ -238,7 +239,7 @@ class HealthRecorder:
         split = trainer.task.train
         n = min(PROBE_EXAMPLES, len(split))
         inputs, targets = split.take(torch.arange(n))
-        return cls(trainer.model, (inputs, targets), every)
+        return cls(trainer.model, (inputs, targets), every, trainer.loss)
 
     def due(self, step: int) -> bool:
         return step % self.every == 0
@@ -255,7 +256,7 @@ class HealthRecorder:
         return health
 
     def record(self, step: int) -> Health:
-        layers = probe_layers(self.model, self.probe_inputs, self.probe_targets)
+        layers = probe_layers(self.model, self.probe_inputs, self.probe_targets, self.loss_fn)
         have_before = self._before is not None and self._before_step == step - 1
         # every std in one tensor and one .tolist(): [grad, Δw, w] per matrix
         stds = []

@@ -162,12 +162,18 @@ TRAIN_X = ("step", "epoch", "examples", "time")
 EVAL_X = ("step", "epoch", "examples", "time")
 
 
+# what each evaluation records: classification, and regression (RMSE in the target's units)
+EVAL_NAMES = ("val_loss", "val_acc")
+REGRESSION_EVAL_NAMES = ("val_loss", "val_rmse", "val_r2")
+
+
 class History:
     """Everything one run records: per-step training metrics and periodic evaluations."""
 
-    def __init__(self, capacity: int = CAPACITY, eval_capacity: int = CAPACITY // 2):
+    def __init__(self, capacity: int = CAPACITY, eval_capacity: int = CAPACITY // 2,
+                 eval_names: tuple[str, ...] = EVAL_NAMES):
         self.train = Series(TRAIN_X, ("loss", "lr"), capacity)
-        self.evals = Series(EVAL_X, ("val_loss", "val_acc"), eval_capacity)
+        self.evals = Series(EVAL_X, eval_names, eval_capacity)
 
     def nbytes(self) -> int:
         return self.train.nbytes() + self.evals.nbytes()

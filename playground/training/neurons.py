@@ -27,16 +27,30 @@ def unit_maps(model: nn.Module, bounds: tuple[float, float, float, float],
     ys = np.linspace(y0, y1, resolution, dtype=np.float32)
     gx, gy = np.meshgrid(xs, ys)
     pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], 1))     # [ny·nx, 2]
+    return [a.reshape(resolution, resolution, -1).permute(2, 0, 1).numpy().copy()
+            for a in _activations(model, pts)]
+
+
+@torch.no_grad()
+def line_maps(model: nn.Module, lo: float, hi: float, resolution: int = THUMBNAIL
+              ) -> list[np.ndarray]:
+    """A 1-input model's units along its line: per hidden layer [units, 1, resolution]
+    (a thumbnail then shows the activation as colour across x, left to right)."""
+    xs = torch.linspace(lo, hi, resolution).unsqueeze(1)               # [resolution, 1]
+    return [a.T.unsqueeze(1).numpy().copy() for a in _activations(model, xs)]
+
+
+def _activations(model: nn.Module, inputs: torch.Tensor) -> list[torch.Tensor]:
+    """Every hidden layer's output [batch, units] for ``inputs``."""
     outputs: list[torch.Tensor] = []
     hooks = [m.register_forward_hook(lambda _m, _i, out: outputs.append(out))
              for _, m in activation_layers(model)]
     try:
-        model(pts)
+        model(inputs)
     finally:
         for h in hooks:
             h.remove()
-    return [a.reshape(resolution, resolution, -1).permute(2, 0, 1).numpy().copy()
-            for a in outputs]
+    return outputs
 
 
 def input_maps(bounds: tuple[float, float, float, float], resolution: int = THUMBNAIL,

@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 
 from playground import data as data_registry
 from playground.models import build_model, count_parameters
 from playground.training.batches import BatchOrder
+from playground.training.losses import chance_loss, loss_for, regression_metrics
 from playground.training.optim import make_optimizer
 from playground.training.schedule import lr_factor
 from playground.training.step import Step
@@ -37,8 +37,22 @@ class StepResult:
 @dataclass(frozen=True)
 class EvalResult:
     loss: float
-    accuracy: float
+    accuracy: float            # NaN on a regression task
     n: int
+    rmse: float | None = None  # regression only: in the target's own units
+    r2: float | None = None    # regression only: 1 − SSE/SST
+
+    def values(self) -> tuple[float, ...]:
+        """What the history's evaluation series records, in EVAL_NAMES' order."""
+        if self.rmse is None:
+            return self.loss, self.accuracy
+        return self.loss, self.rmse, self.r2
+
+    def summary(self) -> str:
+        """How a run's end message states it: "val accuracy 93.0%", "val RMSE 0.12"."""
+        if self.rmse is None:
+            return f"val accuracy {self.accuracy:.1%}"
+        return f"val RMSE {self.rmse:.3g}, R² {self.r2:.3f}"
 
 
 class Trainer:
@@ -53,7 +67,8 @@ class Trainer:
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.n_params = count_parameters(self.model)
         self.optimizer = make_optimizer(config, self.params)
-        self.one_step = Step(self.model, self.optimizer, config.clip)
+        self.loss = loss_for(self.config, self.task)
+        self.one_step = Step(self.model, self.optimizer, config.clip, loss=self.loss)
         self.batches = BatchOrder(len(self.task.train), config.batch_size, config.seed)
         self.batch_size = self.batches.batch_size
         self.steps_per_epoch = self.batches.steps_per_epoch
@@ -62,7 +77,7 @@ class Trainer:
         self.base_lr = config.lr
         self.step_count = 0
         self.examples_seen = 0
-        self.chance_loss = math.log(max(2, self.task.n_classes))
+        self.chance_loss = chance_loss(self.task)
         # A badly initialized net (N(0, 1) weights) can *start* far above chance;
         # divergence is then judged against where it started, not against chance.
         self.initial_loss: float | None = None
@@ -111,8 +126,9 @@ class Trainer:
                     return (f"the loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g}× its "
                             f"starting level {start:.3g}")
                 return None
-            return (f"the loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g}× the "
-                    f"chance level {self.chance_loss:.2f}")
+            level = ("the mean's loss" if self.task.is_regression else "the chance level")
+            return (f"the loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g}× {level} "
+                    f"{self.chance_loss:.2f}")
         return None
 
     def set_lr(self, lr: float) -> None:
@@ -138,10 +154,12 @@ class Trainer:
     # ---------------------------------------------------------------- evaluation
     @torch.no_grad()
     def evaluate(self, split: str = "val", limit: int | None = None) -> EvalResult:
-        """Mean loss and accuracy on a split, in ``eval()`` mode (dropout off)."""
+        """Mean loss and accuracy (regression: RMSE and R²) on a split, in ``eval()``
+        mode (dropout off)."""
         part = getattr(self.task, split)
         if len(part) == 0:
-            return EvalResult(float("nan"), float("nan"), 0)
+            return EvalResult(float("nan"), float("nan"), 0,
+                          *((float("nan"),) * 2 if self.task.is_regression else ()))
         if limit is not None and limit < len(part):
             inputs, targets = part.take(torch.arange(limit))
         else:
@@ -149,7 +167,11 @@ class Trainer:
         self.model.eval()
         try:
             logits = self.model(*inputs)
-            loss = F.cross_entropy(logits, targets).item()
+            loss = self.loss(logits, targets).item()
+            if self.task.is_regression:
+                rmse, r2 = regression_metrics(logits.squeeze(-1), targets,
+                                              self.task.extra["target_std"])
+                return EvalResult(loss, float("nan"), len(targets), rmse, r2)
             acc = (logits.argmax(1) == targets).float().mean().item()
         finally:
             self.model.train()

@@ -72,6 +72,8 @@ class Pack:
 
     def works(self) -> bool:
         """Dry run on two validation examples with detached copies (no run changes)."""
+        if self.task.is_regression:
+            return False   # the batched pass (and its hand-written backward) is cross-entropy's
         try:
             inputs, targets = self.task.val.take(torch.arange(min(2, len(self.task.val))))
             stacked = {n: torch.stack([p[n].detach() for p in self._params]).requires_grad_()

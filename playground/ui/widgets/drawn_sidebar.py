@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.ui.widgets.lr_control import key
 
 
 def drawn_controls(draw, uses: tuple[str, ...]) -> None:

@@ -83,6 +83,8 @@ def status_message(snap: Snapshot) -> None:
     elif s == Status.FINISHED:
         test = (f" · test accuracy {snap.test_acc:.1%} (loss {snap.test_loss:.3f})"
                 if snap.test_acc is not None else "")
+        if snap.test_rmse is not None:
+            test = f" · test RMSE {snap.test_rmse:.3g} {snap.target}, R² {snap.test_r2:.3f}"
         st.badge(snap.message.capitalize() + test, icon=":material/check_circle:",
                  color="green")
     elif s == Status.STOPPED:
@@ -103,18 +105,41 @@ def progress(snap: Snapshot) -> None:
 
 
 def metrics_row(snap: Snapshot, smoothed_loss: float | None = None) -> None:
-    cols = st.columns(6)
+    cols = st.columns(7 if snap.is_regression else 6)
+    loss = loss_name(snap)
     cols[0].metric("Step", f"{snap.step:,}")
     cols[1].metric("Epoch", f"{snap.epoch:.2f}")
     cols[2].metric("Train loss", fmt_num(smoothed_loss if smoothed_loss is not None
                                          else snap.last_loss),
-                   help="Smoothed minibatch cross-entropy (the slider sets the smoothing).")
+                   help=f"Smoothed minibatch {loss} (the slider sets the smoothing).")
     cols[3].metric("Val loss", fmt_num(snap.val_loss),
-                   help="Cross-entropy on the validation split, model in eval() mode.")
-    cols[4].metric("Val accuracy", "–" if snap.val_acc is None else f"{snap.val_acc:.1%}",
-                   help="Share of validation examples classified correctly (1 − error rate).")
-    cols[5].metric("Steps/s", f"{snap.steps_per_sec:,.0f}" if snap.steps_per_sec else "–",
+                   help=f"{loss.capitalize()} on the validation split, model in eval() mode.")
+    if snap.is_regression:
+        regression_metrics(snap, cols[4], cols[5])
+    else:
+        cols[4].metric("Val accuracy", "–" if snap.val_acc is None else f"{snap.val_acc:.1%}",
+                       help="Share of validation examples classified correctly "
+                       "(1 − error rate).")
+    cols[-1].metric("Steps/s", f"{snap.steps_per_sec:,.0f}" if snap.steps_per_sec else "–",
                    help="Optimizer steps per second over the last second of training.")
+
+
+def loss_name(snap: Snapshot) -> str:
+    """What the loss is, in words: cross-entropy, or a regression run's MSE / Huber."""
+    if not snap.is_regression:
+        return "cross-entropy"
+    c = snap.config
+    return (f"Huber loss (δ = {c.huber_delta:g})" if c.regression_loss == "huber"
+            else "mean squared error") + " of the standardised target"
+
+
+def regression_metrics(snap: Snapshot, rmse_col, r2_col) -> None:
+    rmse_col.metric("Val RMSE", "–" if snap.val_rmse is None else f"{snap.val_rmse:.3g}",
+                    help=f"Root mean squared error on the validation split, in units of "
+                    f"{snap.target} (the target's own units, not standardised).")
+    r2_col.metric("Val R²", "–" if snap.val_r2 is None else f"{snap.val_r2:.3f}",
+                  help="Share of the validation targets' variance the model explains: 1 is "
+                  "perfect, 0 is no better than predicting their mean.")
 
 
 def curve_of(snap: Snapshot, label: str | None = None, color: str | None = None) -> Curve:

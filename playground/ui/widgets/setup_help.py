@@ -24,6 +24,7 @@ LABELS = {
     "feature_columns": "Feature columns", "drop_missing": "Drop rows with missing values",
     "table_task": "Predict",
     "points": "Drawn points", "label_noise": "Label noise (share flipped)",
+    "regression_loss": "Regression loss", "huber_delta": "Huber δ (target std units)",
 }
 # The sidebar's sections, in order, and the fields each holds.
 SECTIONS = {
@@ -34,8 +35,8 @@ SECTIONS = {
               "embed_dim", "context"),
     "Optimizer": ("optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps",
                   "rmsprop_momentum", "weight_decay", "adamw_decay"),
-    "Training": ("batch_size", "length_unit", "length", "scheduler", "step_size", "gamma",
-                 "clip", "seed", "eval_every"),
+    "Training": ("regression_loss", "huber_delta", "batch_size", "length_unit", "length",
+                 "scheduler", "step_size", "gamma", "clip", "seed", "eval_every"),
 }
 SECTION_OF = {f: name for name, fields in SECTIONS.items() for f in fields}
 

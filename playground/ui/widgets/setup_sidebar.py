@@ -20,6 +20,7 @@ from playground.models.features import FEATURE_HELP, FEATURES, PLAIN, canonical,
 from playground.ui import runtime, state
 from playground.ui.widgets.boxes import INT_FORMAT, as_box_value
 from playground.ui.widgets.drawn_sidebar import drawn_controls
+from playground.ui.widgets.regression_loss import regression_loss_controls
 from playground.ui.widgets.lr_control import LR_VALUE, key, lr_widgets, set_lr_from_elsewhere
 from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import (INIT_HELP, OPTIMIZER_HELP, SCHEDULER_HELP,
@@ -260,6 +261,7 @@ class _Drawer:
                 self.number(name, format=fmt, step=None if name == "eps" else 0.01)
 
     def training_section(self) -> None:
+        regression_loss_controls(self, _dataset())
         self.number("batch_size", step=1)
         if self.show("length_unit"):
             st.radio(label("length_unit"), LENGTH_UNITS, key=key("length_unit"),

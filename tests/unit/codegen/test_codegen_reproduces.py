@@ -67,6 +67,14 @@ CASES = {
     "spiral, Adagrad, linear model, zeros": RunConfig(
         dataset="spiral", optimizer="adagrad", lr=0.1, hidden_layers=0, init="zeros",
         seed=11, test_fraction=0.0),
+    "plane regression, SGD, MSE": RunConfig(dataset="plane", optimizer="sgd", lr=0.1,
+                                            hidden_layers=1, width=8, seed=2),
+    "multi-Gaussian regression, Adam, Huber, X₁X₂": RunConfig(
+        dataset="multigauss", regression_loss="huber", huber_delta=0.5,
+        features="x1,x2,x1x2", noise=0.3, batch_size=16),
+    "sine regression (1-D), momentum, cosine, dropout": RunConfig(
+        dataset="sin", optimizer="momentum", lr=0.05, scheduler="cosine", length=200,
+        dropout=0.1, activation="relu", seed=4),
     "digits, AdamW, dropout, full batch": RunConfig(
         dataset="digits", optimizer="adamw", adamw_decay=0.05, lr=0.003, dropout=0.3,
         batch_size=0, length_unit="epochs", length=60, init="kaiming_normal",

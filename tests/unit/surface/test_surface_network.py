@@ -265,3 +265,38 @@ def test_bad_settings_are_named():
     assert "resolution" in text and "alpha_range" in text and "split" in text
     with pytest.raises(ValueError, match="resolution"):
         compute_surface([], SurfaceSpec(resolution=500))
+
+
+@pytest.mark.parametrize("kind", ["mse", "huber"])
+def test_a_regression_surface_is_its_own_loss_evaluated_directly(kind):
+    from playground.training.losses import loss_for
+
+    cfg = RunConfig(dataset="plane", n_samples=200, width=12, seed=2, regression_loss=kind,
+                    huber_delta=0.3)
+    task = load(cfg)
+    model = build_model(cfg, task)
+    theta = nn.utils.parameters_to_vector(model.parameters()).detach()
+    d1, d2 = random_directions(theta, [p.shape for p in model.parameters()], seed=4)
+    inputs, targets = task.train.all()
+    loss = loss_for(cfg, task)
+    alphas, betas = torch.linspace(-1.0, 1.0, 5), torch.linspace(-0.5, 1.5, 4)
+    grid = grid_losses(model, theta, d1, d2, alphas, betas, inputs, targets, loss=loss)
+    for j, i in [(0, 0), (3, 4), (2, 1)]:
+        probe = build_model(cfg, task).eval()
+        nn.utils.vector_to_parameters(theta + float(alphas[i]) * d1 + float(betas[j]) * d2,
+                                      probe.parameters())
+        with torch.no_grad():
+            want = loss(probe(*inputs), targets).item()
+        assert float(grid[j, i]) == pytest.approx(want, rel=1e-5)
+
+
+def test_a_regression_runs_surface_is_its_mse_and_names_it(registry):
+    cfg = RunConfig(dataset="sin", n_samples=200, width=8, length=120, eval_every=40)
+    run_id = registry.start(cfg, owner="t")
+    wait_done(registry, [run_id])
+    result = compute_surface([registry.capture(run_id)], SurfaceSpec(resolution=21,
+                                                                     eval_size=100))
+    path = result.paths[0]
+    assert path.true_loss[-1] == pytest.approx(path.plane_loss[-1], rel=1e-5)
+    assert 0 < path.true_loss[-1] < path.true_loss[0] < 5          # MSE, near 1 at the start
+    assert result.loss_words == ("mean squared error", "standardised y, squared")

@@ -45,3 +45,17 @@ def test_signed_scale_puts_each_kind_on_minus_one_to_one():
     assert signed_scale("relu", relu).max() == 1.0 and signed_scale("relu", relu).min() == 0.0
     assert signed_scale("sigmoid", np.array([0.0, 0.5, 1.0])).tolist() == [-1.0, 0.0, 1.0]
     assert signed_scale("relu", np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_1d_units_line_map_is_its_activation_along_x():
+    from playground.training.neurons import line_maps
+
+    config = RunConfig(dataset="sin", hidden_layers=1, width=3, activation="tanh")
+    trainer = Trainer(config)
+    model = replica(config, trainer.task, trainer.weights())
+    [layer] = line_maps(model, -3.0, 3.0, resolution=5)
+    assert layer.shape == (3, 1, 5)
+    w, b = model.net[0].weight.detach(), model.net[0].bias.detach()
+    xs = torch.linspace(-3.0, 3.0, 5)
+    want = torch.tanh(xs[:, None] * w[:, 0] + b).T.numpy()             # [units, 5]
+    assert np.allclose(layer[:, 0, :], want, atol=1e-6)

@@ -15,6 +15,10 @@ CASES = [RunConfig(optimizer=o, lr=lr, length=200, batch_size=32)
 CASES += [RunConfig(optimizer="adam", clip=0.5, dropout=0.3, scheduler="cosine", length=200),
           RunConfig(dataset="digits", optimizer="nesterov", lr=0.05, weight_decay=0.01,
                     length=200)]
+# regression: MSE and Huber on the plane and the 1-D sine
+CASES += [RunConfig(dataset="plane", optimizer="adam", length=200),
+          RunConfig(dataset="sin", optimizer="momentum", lr=0.05, regression_loss="huber",
+                    huber_delta=0.5, length=200)]
 
 
 def _train(config: RunConfig, fast: bool) -> Trainer:
@@ -23,11 +27,11 @@ def _train(config: RunConfig, fast: bool) -> Trainer:
         from playground.training.optim import make_optimizer
 
         trainer.optimizer = make_optimizer(config, trainer.params, fast=False)
-        trainer.one_step = Step(trainer.model, trainer.optimizer, config.clip, fast=False)
+        trainer.one_step = Step(trainer.model, trainer.optimizer, config.clip, fast=False,
+                                loss=trainer.loss)
         trainer._apply_lr(trainer.lr)
     torch.manual_seed(0)   # dropout masks come from the global generator
-    for _ in range(config.length):
-        trainer.step()
+    trainer.losses = [trainer.step().loss for _ in range(config.length)]
     return trainer
 
 
@@ -36,6 +40,7 @@ def test_fast_and_plain_steps_train_the_same_weights(config):
     fast, plain = _train(config, True), _train(config, False)
     assert fast.step_count == plain.step_count == config.length
     assert torch.allclose(fast.flat_params(), plain.flat_params(), rtol=1e-4, atol=1e-6)
+    assert fast.losses == pytest.approx(plain.losses, rel=1e-4, abs=1e-6)
 
 
 def test_the_plain_path_really_is_torchs_default_loop():

@@ -11,6 +11,7 @@ from playground.figures import compare as figs
 from playground.figures.theme import colors_for
 from playground.runs.snapshot import GroupSnapshot
 from playground.runs.status import Status
+from playground.training.losses import loss_words
 from playground.ui import runtime
 from playground.ui.pages.compare.networks import networks
 from playground.ui.pages.compare.reference import with_reference
@@ -41,13 +42,15 @@ def panel(group_id: str) -> None:
         x, log_y, smoothing, show_val = _view_options()
         members = [figs.Member(label, s.config.optimizer, s.history, s.status,
                                s.diverged_at) for label, s in zip(group.labels, group.members)]
+        target = group.members[0].target if group.members else None   # regression runs
         left, right = st.columns(2)
         with left:
-            chart(with_reference(figs.loss_figure(members, x=x, log_y=log_y, smoothing=smoothing,
-                                                  show_val=show_val), x, smoothing, show_val),
-                  "cmp_loss_chart")
+            chart(with_reference(figs.loss_figure(
+                members, x=x, log_y=log_y, smoothing=smoothing, show_val=show_val,
+                words=loss_words(group.members[0].config, target)), x, smoothing, show_val),
+                "cmp_loss_chart")
         with right:
-            chart(figs.accuracy_figure(members, x=x), "cmp_acc_chart")
+            chart(figs.score_figure(members, target, x=x), "cmp_acc_chart")
         update_sizes(group, colors)
         fairness(group)
         summary(reg, group)

@@ -41,7 +41,9 @@ def fairness(group: GroupSnapshot) -> None:
 def summary(reg, group: GroupSnapshot) -> None:
     snaps = group.members
     st.subheader("Summary")
-    chance = max(math.log(2), max((_chance(s) for s in snaps), default=math.log(2)))
+    regression = bool(snaps) and snaps[0].is_regression
+    chance = (1.0 if regression else
+              max(math.log(2), max((_chance(s) for s in snaps), default=math.log(2))))
     cols = st.columns([1, 3], vertical_alignment="bottom")
     target = cols[0].number_input(
         "Target validation loss", min_value=0.0, value=round(0.3 * chance, 2), step=0.05,
@@ -49,16 +51,20 @@ def summary(reg, group: GroupSnapshot) -> None:
         help="The table reports the first evaluated step whose validation loss was at or "
         "below this value: how fast each run got good enough.")
     rows = compare_summary.summary_rows(snaps, list(group.labels), target)
-    cols[1].caption(f"Chance level is about {chance:.2f} (ln of the number of classes). "
-                    "Updated live; steps/s is measured over the run's busy time.")
-    table(pd.DataFrame(rows, columns=list(compare_summary.SUMMARY_COLUMNS)),
-          formats=SUMMARY_FORMATS)
+    columns = compare_summary.columns_for(snaps)
+    cols[1].caption((f"Predicting the mean scores a loss of about 1 (the targets are "
+                     f"standardised); RMSE is in units of {snaps[0].target}. " if regression
+                     else f"Chance level is about {chance:.2f} (ln of the number of "
+                     "classes). ") + "Updated live; steps/s is measured over the run's busy "
+                    "time.")
+    table(pd.DataFrame(rows, columns=list(columns)), formats=SUMMARY_FORMATS)
     labels = list(group.labels)
 
     def csv() -> str:   # built when clicked, from the runs' latest state
         now = reg.group(group.group_id, poll=False, with_weights=False)
         snaps_now = now.members if now is not None else snaps
-        return compare_summary.to_csv(compare_summary.summary_rows(snaps_now, labels, target))
+        return compare_summary.to_csv(compare_summary.summary_rows(snaps_now, labels, target),
+                                      columns)
 
     st.download_button("Download summary (CSV)", csv, on_click="ignore",
                        file_name=f"comparison-{group.group_id}.csv", mime="text/csv",
@@ -78,6 +84,8 @@ def _chance(snap) -> float:
 SUMMARY_FORMATS = {
     "final val loss": "{:.4f}", "best val loss": "{:.4f}",
     "final val accuracy": "{:.1%}", "best val accuracy": "{:.1%}",
+    "final val RMSE": "{:.4g}", "best val RMSE": "{:.4g}", "final val R²": "{:.3f}",
+    "best val R²": "{:.3f}",
     "wall time (s)": "{:,.1f}", "steps/s": "{:,.0f}",
 }
 

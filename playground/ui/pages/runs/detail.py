@@ -6,10 +6,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from playground.figures.curves import Curve, accuracy_figure, loss_figure, lr_figure
+from playground.figures.curves import Curve, loss_figure, lr_figure, score_figure
 from playground.figures.stored import series_figure
 from playground.figures.theme import optimizer_color
 from playground.store import StoredRun
+from playground.ui.pages.runs.regression import loss_words_of, target_of
 from playground.ui.pages.runs.table import when
 from playground.ui.widgets.charts import chart
 from playground.ui.widgets.safe import html_escape, md_escape
@@ -50,10 +51,10 @@ def curves(store, run: StoredRun) -> None:
     left, right = st.columns(2)
     if train or evals:
         with left:
-            chart(loss_figure([curve], x="step"), "runs_one_loss")
+            chart(loss_figure([curve], x="step", words=loss_words_of([run])), "runs_one_loss")
         with right:
             if evals:
-                chart(accuracy_figure([curve], x="step"), "runs_one_acc")
+                chart(score_figure([curve], target_of([run]), x="step"), "runs_one_acc")
             elif train:
                 chart(lr_figure([curve], x="step"), "runs_one_lr")
     if other:

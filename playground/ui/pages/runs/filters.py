@@ -13,7 +13,11 @@ SORT_LABELS = {"created": "started", "ended": "ended", "label": "name", "status"
                "final_val_loss": "final validation loss", "final_val_acc":
                "final validation accuracy", "best_val_loss": "best validation loss",
                "best_val_acc": "best validation accuracy", "test_acc": "test accuracy",
-               "dataset": "dataset", "optimizer": "optimizer"}
+               "dataset": "dataset", "optimizer": "optimizer",
+               "final_val_rmse": "final validation RMSE (regression)",
+               "best_val_rmse": "best validation RMSE (regression)",
+               "final_val_r2": "final validation R² (regression)",
+               "best_val_r2": "best validation R² (regression)"}
 KIND_LABELS = {"train": "Train", "compare": "Compare member", "sweep": "sweep trial",
                "lesson": "lesson evidence", "search": "search trial"}
 

@@ -12,6 +12,7 @@ from playground.config import OPTIMIZERS
 from playground.figures import compare as figs
 from playground.runs.status import Status
 from playground.store import StoredRun, config_diff, sentence
+from playground.ui.pages.runs.regression import loss_words_of, target_of
 from playground.ui.widgets.charts import chart
 from playground.ui.widgets.safe import html_escape
 
@@ -59,9 +60,10 @@ def overlay(store, runs: list[StoredRun]) -> None:
                           help="Exponential moving average of the training loss (0 = raw).")
     left, right = st.columns(2)
     with left:
-        chart(figs.loss_figure(members, x="step", smoothing=smoothing), "runs_loss_chart")
+        chart(figs.loss_figure(members, x="step", smoothing=smoothing,
+                               words=loss_words_of(runs)), "runs_loss_chart")
     with right:
-        chart(figs.accuracy_figure(members, x="step"), "runs_acc_chart")
+        chart(figs.score_figure(members, target_of(runs), x="step"), "runs_acc_chart")
     labels = ", ".join(dict.fromkeys(OPTIMIZERS.get(r.optimizer, r.optimizer) for r in runs))
     st.caption(f"Colours follow the optimizer, as on every page ({labels}); a second run "
                "of the same optimizer gets a darker or lighter shade of it.")

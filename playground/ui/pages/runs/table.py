@@ -10,6 +10,7 @@ import streamlit as st
 from playground.config import OPTIMIZERS
 from playground.store import StoredRun
 from playground.ui import state
+from playground.ui.pages.runs.regression import regression_columns
 
 
 def table_key(runs: list[StoredRun]) -> str:
@@ -22,7 +23,7 @@ def when(t: float | None) -> str:
 
 
 def frame(runs: list[StoredRun]) -> pd.DataFrame:
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "name": [r.label for r in runs],
         "status": [r.status for r in runs],
         "dataset": [r.dataset for r in runs],
@@ -35,11 +36,15 @@ def frame(runs: list[StoredRun]) -> pd.DataFrame:
         "best val acc": [None if r.best_val_acc is None else 100 * r.best_val_acc
                          for r in runs],
         "val acc": [None if r.final_val_acc is None else 100 * r.final_val_acc for r in runs],
+        **regression_columns(runs),
         "tags": [", ".join(r.tags) for r in runs],
         "started": [when(r.created) for r in runs],
         "kind": [r.kind for r in runs],
         "id": [r.id for r in runs],
     })
+    if runs and all(r.is_regression for r in runs):    # no accuracy to show
+        table = table.drop(columns=["best val acc", "val acc"])
+    return table
 
 
 def runs_table(runs: list[StoredRun]) -> list[StoredRun]:
@@ -53,6 +58,10 @@ def runs_table(runs: list[StoredRun]) -> list[StoredRun]:
             "val loss": st.column_config.NumberColumn(format="%.4f"),
             "best val acc": st.column_config.NumberColumn(format="%.1f%%"),
             "val acc": st.column_config.NumberColumn(format="%.1f%%"),
+            "val RMSE": st.column_config.NumberColumn(format="%.4g", help="Regression runs: "
+                                                      "validation RMSE in the target's units."),
+            "val R²": st.column_config.NumberColumn(format="%.3f", help="Regression runs: "
+                                                    "share of the target's variance explained."),
         })
     rows = sorted(event.selection.rows) if event is not None else []
     return [runs[i] for i in rows if 0 <= i < len(runs)]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.config import RunConfig
+from playground.data import is_regression
 from playground.figures.search import (best_curves_figure, importance_figure, map_figure,
                                        parallel_figure, trials_figure)
 from playground.search.space import OBJECTIVES, SearchSettings
@@ -18,9 +19,19 @@ from playground.ui.widgets.charts import chart
 from playground.ui.widgets.tables import table
 
 
-def objective_label(settings: SearchSettings) -> str:
-    name = OBJECTIVES[settings.objective]
-    return name + (" (share)" if settings.objective.endswith("_acc") else " (nats)")
+def objective_label(settings: SearchSettings, regression: bool = False) -> str:
+    name, objective = OBJECTIVES[settings.objective], settings.objective
+    if objective.endswith("_rmse"):
+        return name + " (units of the target)"
+    if objective.endswith("_r2"):
+        return name + " (share of variance)"
+    if regression:                          # a regression loss: standardised target
+        return name + " (standardised)"
+    return name + (" (share)" if objective.endswith("_acc") else " (nats)")
+
+
+def _regression(record) -> bool:
+    return bool(record.config) and is_regression(RunConfig.from_dict(record.config)[0])
 
 
 def trials_frame(records, settings: SearchSettings) -> pd.DataFrame:
@@ -33,7 +44,7 @@ def trials_frame(records, settings: SearchSettings) -> pd.DataFrame:
 
 
 def views(records, settings: SearchSettings, importances: dict | None, live: bool) -> None:
-    label = objective_label(settings)
+    label = objective_label(settings, any(_regression(r) for r in records[:1]))
     best = best_so_far(records, settings.direction)
     st.subheader("Objective per trial")
     chart(trials_figure(records, best, label, settings.objective), "search_trials")
@@ -85,10 +96,13 @@ def show_result(result: dict) -> None:
             st.warning("No trial trained its whole budget without diverging.")
         else:
             value = best.value
-            shown = f"{value:.1%}" if settings.objective.endswith("_acc") else f"{value:.4g}"
+            shown = (f"{value:.1%}" if settings.objective.endswith("_acc") else
+                     f"{value:.3f}" if settings.objective.endswith("_r2") else f"{value:.4g}")
             st.markdown(f"Trial **{best.number + 1}**: {params_text(best.params)} → "
                         f"{OBJECTIVES[settings.objective]} **{shown}**")
-            chart(best_curves_figure(best), "search_best_curves")
+            axis = ("loss (standardised target)" if _regression(best) else
+                    "cross-entropy loss (nats)")
+            chart(best_curves_figure(best, loss_axis=axis), "search_best_curves")
             config, _ = RunConfig.from_dict(best.config)
             if st.button("Use best", key="se_use_best", type="primary",
                          icon=":material/arrow_forward:",

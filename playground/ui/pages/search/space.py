@@ -8,9 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.config import INITS, OPTIMIZERS, RunConfig
+from playground.data import is_regression
 from playground.search.space import (MAX_FIELDS, MAX_GRID_POINTS, MAX_SEEDS, MAX_STEPS,
                                      MAX_TRIALS, OBJECTIVES, PRUNERS, SAMPLERS, SEARCHABLE,
-                                     FieldRange, SearchSettings)
+                                     FieldRange, SearchSettings, objectives_for)
 from playground.ui.widgets.boxes import INT_FORMAT, whole
 
 PERSIST = "session"
@@ -93,7 +94,10 @@ def search_settings(config: RunConfig) -> SearchSettings:
                                         help="Each trial trains this many seeds; its "
                                              "objective is their mean."))
         c = st.columns(3)
-        objective = c[0].selectbox("Objective", list(OBJECTIVES), format_func=OBJECTIVES.get,
+        choices = objectives_for(is_regression(config))
+        if st.session_state.get("se_objective") not in choices:   # the task changed
+            st.session_state.pop("se_objective", None)
+        objective = c[0].selectbox("Objective", list(choices), format_func=OBJECTIVES.get,
                                    key="se_objective", persist_state=PERSIST,
                                    help="What a trial is judged by, measured on the "
                                         "validation split.")

@@ -45,7 +45,8 @@ def show_result(result: SurfaceResult) -> None:
     m[0].metric("Grid", f"{spec.resolution}×{spec.resolution}",
                 help="Points per side of the grid the loss was evaluated on.")
     m[1].metric("Examples", f"{result.eval_n:,}",
-                help=f"The loss is the mean cross-entropy over this many {spec.split} examples.")
+                help=f"The loss is the mean {result.loss_words[0]} over this many {spec.split} "
+                "examples.")
     m[2].metric("Computed in", f"{result.elapsed_s:.2f} s",
                 help="Fast path: the first layer is computed once for the whole grid."
                 if result.fast else "Exact per-point evaluation (no fast path for this model).")
@@ -89,7 +90,9 @@ def _fidelity(result: SurfaceResult, colors: list[str]) -> None:
     st.subheader("Fidelity: can you trust this picture?")
     series = [FidelitySeries(_label(p), c, p.steps, p.true_loss, p.plane_loss, p.off_plane,
                              p.from_origin) for p, c in zip(result.paths, colors)]
-    chart(fidelity_figure(series, f"{result.spec.split} loss (cross-entropy, nats)"),
+    name, unit = result.loss_words
+    chart(fidelity_figure(series, f"{result.spec.split} loss ({name}, nats)" if unit == "nats"
+                          else f"{result.spec.split} loss ({unit})"),
           "net_fidelity")
     rows = []
     for p in result.paths:
@@ -101,7 +104,7 @@ def _fidelity(result: SurfaceResult, colors: list[str]) -> None:
             st.warning(
                 f"**{_label(p)}**: the picture misleads here. Checkpoints sit up to "
                 f"{p.max_off_ratio:.0%} of the path's reach off the plane, and the surface "
-                f"misreads their loss by up to {gap:.3g} nats. The real path runs through "
+                f"misreads their loss by up to {gap:.3g} {unit}. The real path runs through "
                 "dimensions this slice cannot show." +
                 (" Try the PCA plane, which hugs the path." if result.spec.plane == "random"
                  else ""))

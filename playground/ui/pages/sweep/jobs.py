@@ -11,6 +11,7 @@ from playground.sweep.range_test import range_test_many
 from playground.sweep.short_runs import short_runs_many
 from playground.runs.status import JobStatus
 from playground.store import trials
+from playground.training.losses import loss_axis
 from playground.ui import runtime, state
 from playground.ui.widgets.charts import chart
 from playground.ui.pages.sweep.settings import MODES
@@ -75,7 +76,8 @@ def job_panel(reg: RunRegistry) -> None:
             partial = live.curves(job["settings"]) if live is not None else []
             if partial:   # the curve so far, redrawn with every poll
                 span = (job["settings"].start_lr, job["settings"].end_lr)
-                chart(range_test_figure(partial, suggestions=False, x_span=span, title=None),
+                chart(range_test_figure(partial, suggestions=False, x_span=span, title=None,
+                                        y_title=loss_axis(runtime.get_config())),
                       "sw_live_chart")
             return
         st.session_state.pop(state.SWEEP_JOB, None)

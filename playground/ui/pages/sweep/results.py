@@ -12,6 +12,7 @@ import streamlit as st
 from playground.config import OPTIMIZERS, RunConfig
 from playground.figures.sweep import X_AXES, range_test_figure, short_runs_figure
 from playground.figures.theme import colors_for
+from playground.training.losses import loss_axis
 from playground.ui import runtime, state
 from playground.ui.widgets.charts import chart
 
@@ -85,7 +86,7 @@ def _range_result(result: dict, config: RunConfig) -> None:
                          width=260, help="Re-smooth the finished sweep; the suggestions move "
                          f"with it. The stop rule used β = {run_beta:.3g} while sweeping.")
     fig = range_test_figure(curves, beta=beta, x_axis=x_axis, show_raw=show_raw,
-                            zoom=zoom, title=None)
+                            zoom=zoom, title=None, y_title=loss_axis(config))
     chart(fig, "sw_chart")
     steps = len(curves[0].planned_lrs)
     for c in curves:
@@ -152,7 +153,7 @@ def _short_result(result: dict, config: RunConfig) -> None:
                           help="Spread losses that differ by orders of magnitude: the "
                                "small differences between good learning rates show.")
     fig = short_runs_figure(runs, which=tuple(which or ("val",)), show_band=band,
-                            x_axis=x_axis, log_y=log_y, title=None)
+                            x_axis=x_axis, log_y=log_y, title=None, y_title=loss_axis(config))
     chart(fig, "sr_chart")
     st.caption(f"{settings.points} learning rates × {settings.steps} steps × "
                f"{len(runs[0].seeds)} seed(s) each, batch {runs[0].config.batch_size}; "
@@ -168,10 +169,11 @@ def _short_result(result: dict, config: RunConfig) -> None:
             row[1].markdown("every learning rate diverged: lower the range.")
             continue
         k = int(abs(r.lrs - best).argmin())
-        acc = r.val_acc[:, k].mean()
+        score = (f"accuracy {r.val_acc[:, k].mean():.1%}" if r.val_rmse is None
+                 else f"RMSE {r.val_rmse[:, k].mean():.3g} in the target's units")
         n_div = int(r.diverged.any(axis=0).sum())
         row[1].markdown(f"lowest validation loss **{r.mean('val')[k]:.4g}** at η = "
-                        f"**{_nice(best):g}** (accuracy {acc:.1%})"
+                        f"**{_nice(best):g}** ({score})"
                         + (f"; {n_div} of {len(r.lrs)} η diverged" if n_div else "")
                         + (" — at the edge of the grid: extend the range" if k in
                            (0, len(r.lrs) - 1) else "") + ".")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.figures.curves import X_AXES, accuracy_figure, ema, loss_figure, lr_figure
+from playground.figures.curves import X_AXES, ema, loss_figure, lr_figure, score_figure
 from playground.runs.snapshot import Snapshot
+from playground.training.losses import loss_words
 from playground.ui import runtime
 from playground.ui.pages.train.ghost import with_ghost
 from playground.ui.pages.train.model_view import model_view
@@ -110,12 +111,12 @@ def charts(s: Snapshot | None, view: dict) -> None:
     curve = live.curve_of(s)
     left, right = st.columns([1.25, 1])
     with left:
-        chart(with_ghost(loss_figure([curve], view["x"], view["smoothing"], view["log_y"]), view),
-              "chart_loss")
+        chart(with_ghost(loss_figure([curve], view["x"], view["smoothing"], view["log_y"],
+                                     words=loss_words(s.config, s.target)), view), "chart_loss")
     with right:
         model_view(s, view)
     left, right = st.columns([1.25, 1])
     with left:
-        chart(accuracy_figure([curve], view["x"]), "chart_acc")
+        chart(score_figure([curve], s.target, view["x"]), "chart_acc")
     with right:
         chart(lr_figure([curve], view["x"]), "chart_lr")

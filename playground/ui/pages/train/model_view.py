@@ -12,6 +12,7 @@ from playground.runs.snapshot import Snapshot
 from playground.training.predict import (confusion_matrix, grid_probabilities, plane_bounds,
                                          replica)
 from playground.ui import runtime, state
+from playground.ui.pages.train.fit_view import fit_figure
 from playground.ui.widgets.charts import chart
 
 BOUNDARY_EVERY_S = 1.0
@@ -30,7 +31,9 @@ def model_view(snap: Snapshot, view: dict) -> None:
                     (time.monotonic() - cache["time"] >= BOUNDARY_EVERY_S or not snap.active))
     if due:
         model = replica(snap.config, task, snap.weights)
-        if task.kind == "points2d":
+        if task.is_regression:
+            fig = fit_figure(model, task, snap.weights_step, view["show_val"])
+        elif task.kind == "points2d":
             fig = _boundary(model, task, snap, view["show_val"])
         else:
             counts = confusion_matrix(model, task.val, task.n_classes)

@@ -8,6 +8,7 @@ from playground.config import RunConfig
 from playground.figures.boundary import boundary_figure, digits_preview_figure
 from playground.training import explain
 from playground.training.predict import plane_bounds
+from playground.ui.pages.train.fit_view import fit_figure
 from playground.ui.widgets.charts import chart
 
 DATA_FIELDS = ("dataset", "n_samples", "noise", "classes", "val_fraction", "test_fraction",
@@ -29,7 +30,9 @@ def preview(config: RunConfig, errors: list) -> None:
                   if model_ok else "fix the model settings marked in the sidebar")
     left, right = st.columns([1.25, 1])
     with right:
-        if task.kind == "points2d":
+        if task.is_regression and task.kind in ("points2d", "points1d"):
+            chart(fit_figure(None, task, None, show_val=False), "chart_preview")
+        elif task.kind == "points2d":
             x, y = task.train.x.numpy(), task.train.y.numpy()
             fig = boundary_figure(plane_bounds(x), None, x, y, task.class_names,
                                   title="The data (training split)")
@@ -44,7 +47,8 @@ def preview(config: RunConfig, errors: list) -> None:
         st.markdown(
             f"**{spec.label}** — {spec.description}\n\n"
             f"- {n_tr:,} training / {n_va:,} validation / {n_te:,} test examples, "
-            f"{task.n_classes} classes\n"
+            + (f"target {task.class_names[0]} (regression)\n" if task.is_regression
+               else f"{task.n_classes} classes\n") +
             f"- model: {model_text} ({config.activation}{dropout})\n"
             f"- {config.short_label()}, {config.length:,} {config.length_unit}\n\n"
             "Press **Start** to train, or **Step** to take a single step.")
