@@ -23,7 +23,7 @@ class _Events:
     def step(self, step, loss, lr) -> None:      # rows are kept by the record itself
         pass
 
-    def evaluation(self, step, val_loss, val_acc) -> None:
+    def evaluation(self, step, *values) -> None:
         pass
 
     def event(self, step, kind, detail) -> None:
@@ -50,7 +50,8 @@ class WorkerRecord(RunRecord):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows: list[tuple] = []       # (step, epoch, examples, busy s, loss, lr)
-        self.evals: list[tuple] = []      # (step, epoch, examples, busy s, val loss, val acc)
+        self.evals: list[tuple] = []      # (step, epoch, examples, busy s, *values):
+        #                                   val loss and accuracy, or loss, RMSE and R²
         self.events = _Events()
         self.taps.add(self.events)
         self.acked = 0                    # the last command sequence number applied
@@ -70,7 +71,7 @@ class WorkerRecord(RunRecord):
     def record_eval(self, busy: float) -> None:
         super().record_eval(busy)
         t = self.trainer
-        self.evals.append((t.step_count, t.epoch, t.examples_seen, busy, *self._val))
+        self.evals.append((t.step_count, t.epoch, t.examples_seen, busy, *self._val.values()))
 
 
 def take(record: WorkerRecord) -> dict:
@@ -91,7 +92,8 @@ def take(record: WorkerRecord) -> dict:
                         "chance_loss": t.chance_loss}
         if not record._sent_attached:
             d["attached"] = {"param_names": [n for n, _ in t.model.named_parameters()],
-                             "trajectory_capacity": record.trajectory.capacity}
+                             "trajectory_capacity": record.trajectory.capacity,
+                             "eval_names": record.history.evals.y_names}
             record._sent_attached = True
     if record.rows:
         d["rows"] = np.asarray(record.rows, dtype=np.float64)

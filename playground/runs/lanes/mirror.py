@@ -16,6 +16,7 @@ import torch
 
 from playground.runs.record import RunRecord
 from playground.runs.status import Status
+from playground.training.history import History
 from playground.training.trajectory import Trajectory
 
 
@@ -72,6 +73,8 @@ class MirrorRecord(RunRecord):
             attached = d.get("attached")
             if attached and self.trainer is None:
                 self.trainer = TrainerFacts(self.config, attached["param_names"])
+                if attached["eval_names"] != self.history.evals.y_names:   # a regression
+                    self.history = History(eval_names=attached["eval_names"])
             facts = d.get("trainer")
             if facts and self.trainer is not None:
                 self.trainer.__dict__.update(facts)
@@ -84,8 +87,10 @@ class MirrorRecord(RunRecord):
                 self.trajectory.record(step, torch.from_numpy(point))
             for step, epoch, examples, busy, loss, lr in d.get("rows", ()):
                 self.history.train.append((int(step), epoch, int(examples), busy), (loss, lr))
-            for step, epoch, examples, busy, loss, acc in d.get("evals", ()):
-                self.history.evals.append((int(step), epoch, int(examples), busy), (loss, acc))
+            for row in d.get("evals", ()):
+                step, epoch, examples, busy = row[:4]
+                self.history.evals.append((int(step), epoch, int(examples), busy),
+                                          tuple(row[4:]))
             if "weights" in d:
                 weights, self._weights_step, self._weights_time = d["weights"]
                 self._weights = {k: torch.from_numpy(v) for k, v in weights.items()}
@@ -105,7 +110,7 @@ class MirrorRecord(RunRecord):
         for row in d.get("rows", ()):
             self.taps.step(int(row[0]), float(row[4]), float(row[5]))
         for row in d.get("evals", ()):
-            self.taps.evaluation(int(row[0]), float(row[4]), float(row[5]))
+            self.taps.evaluation(int(row[0]), *(float(v) for v in row[4:]))
         for step, kind, detail in d.get("events", ()):
             self.taps.event(step, kind, detail)
         if ended_now:

@@ -25,8 +25,8 @@ class Heard:
     def step(self, step, loss, lr):
         self.steps.append((step, loss))
 
-    def evaluation(self, step, val_loss, val_acc):
-        self.evals.append(step)
+    def evaluation(self, step, *values):
+        self.evals.append((step, values))
 
     def event(self, step, kind, detail):
         self.events.append(kind)
@@ -47,20 +47,26 @@ def lanes():
     reg.shutdown()
 
 
-def test_a_run_on_a_lane_trains_exactly_as_on_a_thread(lanes, registry):
-    on_lane, on_thread = lanes.start(SHORT, owner="a"), registry.start(SHORT, owner="a")
+@pytest.mark.parametrize("dataset", ["spiral", "plane"])     # classification, regression
+def test_a_run_on_a_lane_trains_exactly_as_on_a_thread(lanes, registry, dataset):
+    config = SHORT.replace(dataset=dataset)
+    on_lane, on_thread = lanes.start(config, owner="a"), registry.start(config, owner="a")
     lanes.join(on_lane, 60)
     registry.join(on_thread, 60)
     a, b = lanes.snapshot(on_lane), registry.snapshot(on_thread)
     assert a.status == b.status == Status.FINISHED and a.step == b.step == 300
     np.testing.assert_array_equal(a.history["train"]["loss"], b.history["train"]["loss"])
-    np.testing.assert_array_equal(a.history["eval"]["val_loss"], b.history["eval"]["val_loss"])
-    assert a.val_acc == b.val_acc and a.test_acc == b.test_acc
+    assert a.history["eval"].keys() == b.history["eval"].keys()
+    for name in set(b.history["eval"]) - {"time"}:  # val loss and accuracy, or RMSE and R²
+        np.testing.assert_array_equal(a.history["eval"][name], b.history["eval"][name])
+    assert (a.val_acc, a.test_acc, a.val_rmse, a.val_r2, a.target) == \
+        (b.val_acc, b.test_acc, b.val_rmse, b.val_r2, b.target)
     for name in b.weights:
         assert torch.equal(a.weights[name], b.weights[name]), name
     heard = lanes.heard[on_lane]
     assert [s for s, _ in heard.steps] == list(range(1, 301))   # every point, once
-    assert heard.evals[0] == 0 and heard.evals[-1] == 300
+    assert heard.evals[0][0] == 0 and heard.evals[-1][0] == 300
+    assert len(heard.evals[0][1]) == (3 if dataset == "plane" else 2)   # + RMSE, R²
     assert heard.ended == [Status.FINISHED]
 
 
