@@ -15,6 +15,7 @@ import time
 PUBLISH_S = 0.1        # how often the app hears what changed (and at once after a command)
 COST_EMA = 0.3         # weight of each new measurement of a run's step cost
 IDLE_POLL_S = 1.0      # with nothing to train, how often to check the app is still there
+LANE_NICENESS = 10     # lanes run below the app process's scheduling priority
 
 
 class LaneRun:
@@ -235,6 +236,12 @@ def serve(conn, parent_pid: int) -> None:
     from playground.runs.limits import configure_torch_threads, warm_up
 
     configure_torch_threads()
+    # Pages first: when a click's rerun and a lane want the same core, the click gets it
+    # (a lane's paced runs have slack; a student waiting for a redraw has none).
+    try:
+        os.nice(LANE_NICENESS)
+    except OSError:
+        pass
     warm_up()
     conn.send(("ready", os.getpid()))
     try:

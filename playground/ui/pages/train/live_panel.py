@@ -48,7 +48,8 @@ def live_panel(snap: Snapshot) -> None:
     """
     reg = runtime.registry()
     run_id = snap.run_id
-    status_every, charts_every = live.poll_intervals(snap, reg.watched_sessions())
+    spread = live.session_spread(runtime.session_id())
+    status_every, charts_every = live.poll_intervals(snap, reg.watched_sessions(), spread)
     shown_status = snap.status
     frozen = bool(st.session_state.get("view_frozen", False))
     # Live: the fragment redraws the charts. Queued, paused, ended or frozen: it polls
@@ -86,7 +87,8 @@ def live_panel(snap: Snapshot) -> None:
             st.rerun(scope="app")
         s = reg.snapshot(run_id, with_weights=charts_inside)
         if (not drawn["full_run"] and charts_inside and s is not None
-                and (live.poll_intervals(s, reg.watched_sessions())[1] or 0) > charts_every):
+                and (live.poll_intervals(s, reg.watched_sessions(), spread)[1] or 0)
+                > charts_every):
             # More students are watching than when this poll was set up: poll at the
             # class's slower rate (a fragment's period changes only with a full run).
             st.rerun(scope="app")
