@@ -38,7 +38,7 @@ not threads of the server), and any thread of the server above the baseline (a l
 session, executor or in-process run would show there): N = the larger of the two.
 
 6. Trains 4 full-speed runs at once in a registry inside the bench process with the app's
-   limits (one lane per core; the server is idle by then) and prints Jain's fairness
+   limits (lanes: cores − 1; the server is idle by then) and prints Jain's fairness
    index of their steps/s (target ≥ 0.9).
 
 Last line: ``20 sessions: rerun p95 X ms, queued Q, median pace Y steps/s, runs alive
@@ -435,7 +435,7 @@ def full_speed_rates(n: int, seconds: float = 4.0) -> list[float]:
     from playground.runs.registry import Limits, RunRegistry, configure_torch_threads
 
     configure_torch_threads()
-    # The app's own limits: single runs on one lane per core.
+    # The app's own limits: single runs on lanes (cores − 1).
     reg = RunRegistry(dataclasses.replace(Limits.from_env({}), max_live_per_owner=100,
                                           reap_every_s=60))
     config = RunConfig(dataset="spiral", optimizer="adam", lr=0.01, batch_size=32,

@@ -9,7 +9,7 @@ longer, so a closed tab cannot burn CPU forever. Pages never get a thread, a tra
 a record: only ids, snapshots and copies (the reading side is :mod:`.reading`).
 
 Where runs train: single runs on *lanes* (worker processes, :mod:`.lanes`) when
-``Limits.lanes`` > 0 — the app's default, one per core — else each on its own thread
+``Limits.lanes`` > 0 — the app's default, cores − 1 — else each on its own thread
 here (:class:`~.thread.RunThread`), as do comparison groups, jobs and runs handed a task
 object. Both kinds keep a RunRecord here, so everything reads them the same way.
 """

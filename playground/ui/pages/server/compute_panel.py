@@ -34,7 +34,7 @@ def compute_panel(reg, rows: list[dict]) -> None:
     cols = st.columns(4)
     cols[0].metric("Training processes", f"{sum(lane['alive'] for lane in lanes)}",
                    help="Lanes: worker processes that train single runs, one thread each, "
-                        "in turns (PLAYGROUND_LANES, default one per core).")
+                        "in turns (PLAYGROUND_LANES, default one per core but one).")
     cols[1].metric("Cores training", f"{training:.2f}",
                    help="CPU the lanes used over the last second, in cores.")
     cols[2].metric("Cores for pages", "–" if app is None else f"{app:.2f}",
