@@ -59,3 +59,12 @@ def test_slowed_only_when_clearly_below_its_pace():
         scheduler.count_step(slow, now=i / 50)
     assert scheduler.is_slowed(slow)
     assert not scheduler.is_slowed(Turns())       # full speed is never "slowed"
+
+
+def test_each_session_polls_at_its_own_place_in_a_quarter_period():
+    from playground.ui.widgets.live import session_spread
+
+    spreads = [session_spread(f"{i:012x}") for i in range(200)]
+    assert all(0 <= s < 1 for s in spreads)
+    assert session_spread("abc") == session_spread("abc")          # fixed per session
+    assert len({round(s, 2) for s in spreads}) > 50                 # and spread out

@@ -230,7 +230,10 @@ def test_pages_poll_less_as_more_sessions_watch_and_never_for_idle_runs():
         assert wait_until(lambda: reg.snapshot(a).status == Status.RUNNING)
         running = reg.snapshot(a)
         assert poll_intervals(running, 1) == (0.5, 0.5)
-        assert poll_intervals(running, 20) == (2.0, 2.0)
+        assert poll_intervals(running, 12) == (2.0, 2.0)
+        assert poll_intervals(running, 20) == (3.0, 3.0)
+        # a session's own spread stretches its period by up to a quarter, never less
+        assert poll_intervals(running, 20, spread=0.99)[1] == 3.0 * (1 + 0.99 / 4)
         b = reg.start(RunConfig(length=10), owner="s2")
         assert wait_until(lambda: reg.snapshot(b).status == Status.QUEUED)
         status_every, charts_every = poll_intervals(reg.snapshot(b), 2)
