@@ -91,8 +91,7 @@ def take(record: WorkerRecord) -> dict:
                         "batch_size": t.batch_size, "n_params": t.n_params,
                         "chance_loss": t.chance_loss}
         if not record._sent_attached:
-            d["attached"] = {"param_names": [n for n, _ in t.model.named_parameters()],
-                             "trajectory_capacity": record.trajectory.capacity,
+            d["attached"] = {"trajectory_capacity": record.trajectory.capacity,
                              "eval_names": record.history.evals.y_names}
             record._sent_attached = True
     if record.rows:

@@ -23,9 +23,8 @@ from playground.training.trajectory import Trajectory
 class TrainerFacts:
     """What the app knows of a lane's trainer: plain numbers, refreshed by each delta."""
 
-    def __init__(self, config, param_names: list[str]):
+    def __init__(self, config):
         self.config = config
-        self.param_names = param_names
         self.step_count = self.examples_seen = self.total_steps = self.n_params = 0
         self.epoch, self.lr, self.base_lr, self.chance_loss = 0.0, config.lr, config.lr, 0.0
         self.steps_per_epoch = self.batch_size = 1
@@ -52,9 +51,9 @@ class TrainerFacts:
         for parameter names and shapes only."""
         from playground.models import build_model
 
+        task = self.task          # (takes the lock itself: not while holding it)
         with self._lock:
             if self._model is None:
-                task = self.task if self._task is None else self._task
                 self._model = build_model(self.config, task)
             return self._model
 
@@ -72,7 +71,7 @@ class MirrorRecord(RunRecord):
         with self._lock:
             attached = d.get("attached")
             if attached and self.trainer is None:
-                self.trainer = TrainerFacts(self.config, attached["param_names"])
+                self.trainer = TrainerFacts(self.config)
                 if attached["eval_names"] != self.history.evals.y_names:   # a regression
                     self.history = History(eval_names=attached["eval_names"])
             facts = d.get("trainer")
@@ -82,7 +81,6 @@ class MirrorRecord(RunRecord):
                     self.trajectory = Trajectory(facts["n_params"], facts["total_steps"],
                                                  capacity=attached["trajectory_capacity"]
                                                  if attached else 200)
-                    self._divergence_floor = 0.0
             for step, point in d.get("trajectory", ()):
                 self.trajectory.record(step, torch.from_numpy(point))
             for step, epoch, examples, busy, loss, lr in d.get("rows", ()):

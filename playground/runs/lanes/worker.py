@@ -45,13 +45,12 @@ class LaneRun:
         init = spec.get("init_state")
         self._init_state = ({k: torch.from_numpy(v) for k, v in init.items()}
                             if init else None)
-        self.trainer = None
 
     def build(self) -> None:
         try:
-            self.trainer = Trainer(self.record.config, init_state=self._init_state)
+            trainer = Trainer(self.record.config, init_state=self._init_state)
             self._init_state = None
-            self.record.attach(self.trainer)
+            self.record.attach(trainer)
             if self.record.status == Status.QUEUED:
                 self.record.set_running()
         except Exception as exc:   # a run never dies silently
@@ -59,7 +58,7 @@ class LaneRun:
 
     def runnable(self) -> bool:
         r = self.record
-        return (self.trainer is not None and not r.ended
+        return (r.trainer is not None and not r.ended
                 and not (r.status == Status.PAUSED and r.pending_steps == 0))
 
     def effective_pace(self) -> float | None:
@@ -68,7 +67,8 @@ class LaneRun:
 
     def train(self, kind: str, slice_s: float) -> None:
         """One paced step, or full-speed steps for ``slice_s``; CPU and time counted."""
-        record, trainer, turns = self.record, self.trainer, self.turns
+        record, turns = self.record, self.turns
+        trainer = record.trainer
         cpu0 = time.thread_time()
         t_end = time.perf_counter() + slice_s
         steps = 0
