@@ -48,10 +48,12 @@ class Limits:
             try:
                 value = type(f.default)(raw)      # int or float, like the default
             except ValueError:
-                raise ValueError(f"PLAYGROUND_{f.name.upper()} must be a "
-                                 f"{type(f.default).__name__}, got {raw!r}") from None
+                kind = "whole number" if isinstance(f.default, int) else "number"
+                raise ValueError(f"PLAYGROUND_{f.name.upper()} must be a {kind}, "
+                                 f"got {raw!r}") from None
             if value < 0 or (value == 0 and f.name != "lanes"):
-                raise ValueError(f"PLAYGROUND_{f.name.upper()} must be positive, got {raw!r}")
+                least = "0 or more (0: runs on threads)" if f.name == "lanes" else "positive"
+                raise ValueError(f"PLAYGROUND_{f.name.upper()} must be {least}, got {raw!r}")
             values[f.name] = value
         return cls(**values)
 

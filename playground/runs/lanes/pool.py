@@ -53,10 +53,9 @@ class _Lane:
     def load(self) -> float:
         """Cores its runs want: paced runs' measured need, one per full-speed run; a run
         not yet measured counts as a tenth of a core."""
-        measured = {d for d in self.records.values() if d.cost_s is not None}
-        return (self.stats["need"] + self.stats["full"]
-                + 0.1 * sum(1 for r in self.records.values()
-                            if r not in measured and not r.ended))
+        unmeasured = sum(1 for r in list(self.records.values())
+                         if r.cost_s is None and not r.ended)
+        return self.stats["need"] + self.stats["full"] + 0.1 * unmeasured
 
     def post(self, message) -> None:
         with self.send_lock:
