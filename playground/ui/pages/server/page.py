@@ -36,7 +36,8 @@ def run_rows(reg) -> list[dict]:
     return [{"run": s.run_id, "label": s.label, "status": s.status.value, "step": s.step,
              "of": s.total_steps, "pace": s.pace,
              "reached": round(s.steps_per_sec, 1) if s.status == Status.RUNNING else None,
-             "cpu": None if s.cpu_share is None else round(s.cpu_share, 3),
+             "cpu": round(s.cpu_share, 3) if s.cpu_share is not None
+             and s.status == Status.RUNNING else None,
              "step_ms": None if s.step_cost_s is None else round(1e3 * s.step_cost_s, 3),
              "slowed": s.slowed, "queue": s.queue_position, "session": s.owner or "–",
              "group": s.group_id or "", "age_s": round(now - s.created),
