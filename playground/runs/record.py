@@ -82,6 +82,9 @@ class RunRecord:
         trajectory = Trajectory(trainer.n_params, trainer.total_steps)
         trajectory.record(0, trainer.flat_params())
         recorder = HealthRecorder.for_trainer(trainer)
+        # The step-0 weights are copied before the trainer is published: a snapshot that
+        # sees the run's length must also see where it starts (Continue checks them).
+        weights = trainer.weights()
         with self._lock:
             self._health = recorder
             if trainer.task.is_regression:     # RMSE and R² where accuracy would be
@@ -89,10 +92,11 @@ class RunRecord:
             self.trainer = trainer
             self.trajectory = trajectory
             self._divergence_floor = DIVERGENCE_FACTOR * trainer.chance_loss
+            self._weights, self._weights_step = weights, trainer.step_count
+            self._weights_time = 0.0
             if self.status == Status.QUEUED:
                 self.message = "waiting for a compute slot"
         self.record_eval(0.0)
-        self.copy_weights(0.0)
 
     def after_step(self, r, busy: float, now: float) -> bool:
         """Record one finished step (history, divergence, eval, rate, weights, the end);
