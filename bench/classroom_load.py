@@ -12,7 +12,9 @@ What it does (loopback only, stops by itself, a few minutes at most):
 2. Warm-up: one session opens the Train page, trains a 300-step run to the end and
    closes. Lazily created threads (the registry's reaper, torch's pools, Streamlit's
    executors) now exist, so the **baseline** thread count and RSS of the server process
-   (``/proc/<pid>/status``: ``Threads``, ``VmRSS``) are taken after it.
+   (``/proc/<pid>/status``: ``Threads``, ``VmRSS``) are taken after it. Then (websocket
+   clients) one student alone starts a run and reruns the whole page 30 times: the app
+   process's CPU per whole-page rerun, its polling's CPU per second taken off.
 3. Opens 20 sessions (one per student) on a link whose run lasts
    (spiral, Adam, lr 0.01, batch 32, 20,000 steps) and clicks **Start** in each.
 4. While all 20 are alive, every session clicks several times, at random moments,
@@ -23,7 +25,7 @@ What it does (loopback only, stops by itself, a few minutes at most):
    for); for a websocket client, rerun request sent → ``script_finished`` of the first
    script run that starts after it (the server's share of it). The p50/p95 are over all
    clicks of both kinds; each kind is also printed on its own. Steps/s per run = growth
-   of its Step metric over the window.
+   of its Step metric over the window, between the moments the two values were drawn.
 5. Closes every session, then watches the server for ``session TTL + released stop + 20 s``.
 
 Students are websocket clients speaking Streamlit's own protocol by default (``--clients
@@ -206,6 +208,9 @@ class Browsers:
     async def step(self, h):
         return await step_of(h[1])
 
+    async def step_seen(self, h):          # a browser's page shows the step as of now
+        return await step_of(h[1]), time.perf_counter()
+
     async def status(self, h):
         text = await status_text(h[1])
         return text.splitlines()[1] if text.count("\n") else text
@@ -220,6 +225,33 @@ class Browsers:
         await h[0].close()
 
 
+def proc_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def whole_page_cost(base: str, pid: int, reruns: int = 30) -> str:
+    """One student alone, their run training: what a whole-page rerun (any sidebar
+    change) costs the app process, in CPU ms, beside what their page's own polling
+    costs per second. The run is stopped afterwards, so the class starts on an empty
+    server."""
+    s = await ws_open_and_start(base, RUN_URL)
+    await asyncio.sleep(2)
+    c0, t0 = proc_cpu_s(pid), time.perf_counter()
+    await asyncio.sleep(3)
+    polling = (proc_cpu_s(pid) - c0) / (time.perf_counter() - t0)
+    c0, t0 = proc_cpu_s(pid), time.perf_counter()
+    for _ in range(reruns):
+        await s.full_run()
+    took = time.perf_counter() - t0
+    per_rerun = ((proc_cpu_s(pid) - c0) - polling * took) / reruns
+    await s.full_run("btn_stop")
+    await s.close()
+    return (f"one session's whole-page rerun, its run training: {per_rerun * 1000:.1f} ms of "
+            f"the app's CPU ({reruns} reruns; its polling {polling * 1000:.0f} ms/s besides)")
+
+
 class Sockets:
     """Students as websocket clients speaking Streamlit's protocol (see WsStudent)."""
 
@@ -231,6 +263,9 @@ class Sockets:
 
     async def step(self, h):
         return h.step
+
+    async def step_seen(self, h):
+        return h.step, h.step_seen_at
 
     async def status(self, h):
         return h.status
@@ -297,6 +332,8 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
             break
         await asyncio.sleep(0.5)
     await clients.close(h)
+    if isinstance(clients, Sockets):
+        print(await whole_page_cost(clients.base, pid), flush=True)
     await asyncio.sleep(SESSION_TTL_S + 5)   # the warm-up run has finished by itself
     base_threads, base_rss = proc_status(pid)
     print(f"baseline after warm-up: {base_threads} threads, {base_rss:.0f} MB RSS; "
@@ -334,7 +371,10 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
           flush=True)
 
     # ---- training speed and rerun latency, all 20 alive
-    steps_a = await asyncio.gather(*(clients.step(h) for h in handles))
+    # Each run's step with the moment it was read off its page: a session's Step shows
+    # what its last rerun drew (up to one poll old), so its rate is counted between the
+    # two moments those numbers were drawn, not between the two reads.
+    seen_a = await asyncio.gather(*(clients.step_seen(h) for h in handles))
     ta = time.perf_counter()
     latencies: list[float] = []
     failures: list[str] = []
@@ -348,10 +388,11 @@ async def _measure(clients, pid: int, args, t_bench: float, log_path) -> int:
     # a click still unanswered counts with the time it had waited (a lower bound)
     failures += [f"still waiting after {LATENCY_BUDGET_S} s"] * len(late)
     latencies += [float(LATENCY_BUDGET_S)] * len(late)
-    steps_b = await asyncio.gather(*(clients.step(h) for h in handles))
+    seen_b = await asyncio.gather(*(clients.step_seen(h) for h in handles))
     tb = time.perf_counter()
     statuses = await asyncio.gather(*(clients.status(h) for h in handles))
-    rates = [((b or 0) - (a or 0)) / (tb - ta) for a, b in zip(steps_a, steps_b)]
+    rates = [((b or 0) - (a or 0)) / max(tb_seen - ta_seen, 1e-3)
+             for (a, ta_seen), (b, tb_seen) in zip(seen_a, seen_b)]
     during_threads, during_rss = proc_status(pid)
     print(f"training over {tb - ta:.1f} s: steps/s per run "
           f"min {min(rates):.0f} / median {statistics.median(rates):.0f} / "

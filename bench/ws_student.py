@@ -38,6 +38,7 @@ class WsStudent:
         self.runs_started = 0
         self._answer_after = 0    # the run answering a request is the first one after it
         self.step = None
+        self.step_seen_at = time.perf_counter()   # when that Step arrived
         self.status = ""
         self.ever_queued = False               # a "Queued ..." alert was ever shown
         self.ever_slowed = False               # a "slowed: the server is busy" badge
@@ -143,6 +144,7 @@ class WsStudent:
         if kind == "metric" and sub.label == "Step":
             digits = re.sub(r"\D", "", sub.body)
             self.step = int(digits) if digits else None
+            self.step_seen_at = time.perf_counter()
         elif kind == "alert":
             self.status = sub.body
             self.ever_queued = self.ever_queued or sub.body.startswith("Queued")

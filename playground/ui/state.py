@@ -19,7 +19,7 @@ TRAIN_APPLIED_LR = "train_applied_lr"   # float: the LR last sent to that run
 TRAIN_PACE = "train_pace"           # "slow" | "watch" | "max": the Speed control
 TRAIN_PACES = {"slow": 30.0, "watch": 150.0, "max": None}   # ... as steps/s caps
 TRAIN_HANDED_TASK = "train_handed_task"   # (data cache key, TaskData) of an upload
-TRAIN_BOUNDARY = "train_boundary"   # {"run", "key", "time", "fig"}: the last model view
+TRAIN_BOUNDARY = "train_boundary"   # {"run", "key", "time", "wire", "height"}: the last model view
 TRAIN_INSIDE = "train_inside"       # {"run", "key", "time", "figs"}: the last network panel
 DRAW_UNDO = "draw_undo"             # list[str]: earlier `points` texts of the drawing (Undo)
 COMPARE_GROUP = "cmp_group"         # str | None: id of the group the Compare page shows
@@ -44,6 +44,7 @@ RUNS_NOTICE = "runs_notice"         # (level, text) to say once after an action
 URL_LOADED = "_url_loaded"          # bool: the link was read (once per session)
 URL_ERRORS = "_url_errors"          # list[ConfigError]: what the link got wrong
 SETUP_PROBLEMS = "_setup_problems"  # [(field, reason)]: the sidebar's last check
+SETUP_OPEN = "_setup_open"          # {section: open?}: the sidebar sections as last left
 LINK_IDS = "_link_ids"              # {"run": id, "group": id}: named by the link
 CLASSROOM = "_classroom"            # {"hide": frozenset[str], "lock": bool}
 

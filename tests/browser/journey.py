@@ -10,6 +10,8 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_idle
+from playground.ui.widgets.setup_help import SECTION_OF, SECTIONS
+from playground.ui.widgets.setup_sidebar import section_key
 
 TITLES = {"train": "Train", "sweep": "LR sweep", "search": "Search", "compare": "Compare",
           "surface": "Loss surface", "lessons": "Lessons", "runs": "Runs", "server": "Server"}
@@ -56,9 +58,27 @@ def arrived(page, key: str, timeout: float = 60_000) -> None:
     no_exception(page)
 
 
+def section_open(page, name: str) -> bool:
+    box = page.locator(f".st-key-{section_key(name)} details").first
+    return box.get_attribute("open") is not None
+
+
+def open_sections(page) -> None:
+    """Open every closed setup section, as a person checking the whole setup would: a
+    closed section's controls are not drawn (a new session opens with Training closed)."""
+    for name in SECTIONS:
+        box = page.locator(f".st-key-{section_key(name)}")
+        if box.count() and box.locator("details").first.get_attribute("open") is None:
+            box.locator("summary").first.click()
+            # its controls come with the rerun the click starts
+            box.locator("[class*='st-key-cfg_']").first.wait_for(timeout=15_000)
+            wait_idle(page)
+
+
 def sidebar(page, timeout: float = 10.0) -> dict:
     """The setup controls' values, once the sidebar has finished drawing (two reads
-    0.3 s apart agree)."""
+    0.3 s apart agree), every section opened."""
+    open_sections(page)
     deadline = time.monotonic() + timeout
     last = page.evaluate(SIDEBAR_JS)
     while time.monotonic() < deadline:
@@ -71,7 +91,9 @@ def sidebar(page, timeout: float = 10.0) -> dict:
 
 
 def sidebar_settles_on(page, expected: dict, timeout: float = 10.0) -> None:
-    """The sidebar shows ``expected`` (it may take a moment to redraw after a click)."""
+    """The sidebar shows ``expected`` (it may take a moment to redraw after a click),
+    every section opened."""
+    open_sections(page)
     deadline = time.monotonic() + timeout
     got = page.evaluate(SIDEBAR_JS)
     while got != expected and time.monotonic() < deadline:
@@ -122,8 +144,16 @@ def step_count(page) -> int:
     return int(metric(page, "Step").replace(",", "") or 0)
 
 
-def reveal(page, locator) -> None:
-    """Open the collapsed sidebar section holding ``locator``, as a person would."""
+def reveal(page, locator, key: str = "") -> None:
+    """Open the collapsed sidebar section holding ``locator`` (the control keyed ``key``),
+    as a person would. A closed section's controls are not drawn at all, so the section
+    is found by the setting's name (``cfg_<field>``) when the control is not there."""
+    field = key.removeprefix("cfg_")
+    section = SECTION_OF.get(field) if key.startswith("cfg_") else None
+    if section:
+        box = page.locator(f".st-key-{section_key(section)}")
+        if box.locator("details").first.get_attribute("open") is None:
+            box.locator("summary").first.click()
     locator.wait_for(state="attached")
     section = page.locator("[data-testid=stExpander]", has=locator)
     if section.count() and section.first.locator("details").first.get_attribute("open") is None:
@@ -134,7 +164,7 @@ def reveal(page, locator) -> None:
 
 def type_into(page, key: str, text: str) -> None:
     box = page.locator(f".st-key-{key} input").first
-    reveal(page, box)
+    reveal(page, box, key)
     box.fill(text)
     box.press("Enter")
     wait_idle(page)

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import RELEASED_PAUSE_S, SESSION_TTL_S, choose, wait_idle
 from tests.browser.journey import (TITLES, arrived, check_page, go, main_action_works,
-                                   no_exception, sidebar, sidebar_settles_on, step_count,
-                                   type_into)
+                                   no_exception, section_open, sidebar, sidebar_settles_on,
+                                   step_count, type_into)
 
 SUMMARY = "SGD + momentum lr=0.05 batch=32"   # the setup each journey makes first
 
@@ -249,6 +249,7 @@ def test_a_locked_classroom_link_keeps_its_setup_on_every_page(app_url, page):
     for key in ("compare", "sweep", "train"):
         go(page, key)
         no_exception(page)
+        assert section_open(page, "Training")     # opened to read it: kept open on each page
         sidebar_settles_on(page, setup)
         query = parse_qs(urlparse(page.url).query)
         assert query["hide"] == ["lr"] and query["lock"] == ["1"], page.url

@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages.charts import charts
 from playground.ui import runtime, state
+from tests.pages.sidebar import open_section
 
 APP = "../../app.py"
 
@@ -64,7 +65,7 @@ def test_toggling_squared_features_changes_the_input_layer_and_the_url(clean_str
     assert at.query_params["features"] == "x1,x2,x1sq,x2sq"
     assert at.session_state[state.CONFIG].features == "x1,x2,x1sq,x2sq"
     at.number_input(key="cfg_hidden_layers").set_value(0).run()
-    at.number_input(key="cfg_length").set_value(200).run()
+    open_section(at, "Training").number_input(key="cfg_length").set_value(200).run()
     at.button(key="btn_start").click().run()
     run_id = at.session_state[state.TRAIN_RUN]
     runtime.registry().join(run_id, 30)

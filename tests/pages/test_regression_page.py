@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 from tests.pages.charts import charts
 from tests.pages.test_inside_network_page import started as finished_run   # ended, with health
 from playground.ui import runtime, state
+from tests.pages.sidebar import open_section
 
 APP = "../../app.py"
 
@@ -36,7 +37,8 @@ def test_a_regression_run_shows_rmse_r2_and_its_output(clean_streamlit, dataset,
 
 
 def test_huber_is_offered_only_on_regression_tasks(clean_streamlit):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_section(AppTest.from_file(APP, default_timeout=60).run(), "Training")
+    assert "cfg_batch_size" in {n.key for n in at.number_input}     # the section is open
     assert "cfg_regression_loss" not in {s.key for s in at.selectbox}
     at.selectbox(key="cfg_dataset").set_value("sin").run()
     at.selectbox(key="cfg_regression_loss").set_value("huber").run()

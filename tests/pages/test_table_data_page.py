@@ -15,6 +15,7 @@ from playground.store import RunFilter
 from playground.ui import runtime, state
 from playground.ui.pages.runs.table import table_key
 from tests.pages.charts import charts
+from tests.pages.sidebar import open_section
 
 APP = "../../app.py"
 GOOD = b"size,weight,kind\n" + b"".join(
@@ -105,7 +106,7 @@ def test_a_run_on_an_upload_trains_is_stored_and_runs_again(clean_streamlit):
     at.session_state[state.SESSION_ID] = sid
     at.query_params["dataset"] = "table"
     at = upload(at.run(), "pets.csv", GOOD)
-    at.number_input(key="cfg_length").set_value(200).run()
+    open_section(at, "Training").number_input(key="cfg_length").set_value(200).run()
     at.button(key="btn_start").click().run()
     run_id = at.session_state[state.TRAIN_RUN]
     runtime.registry().join(run_id, 60)

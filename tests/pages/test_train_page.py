@@ -9,6 +9,7 @@ from tests.pages.charts import charts
 from playground.config import INITS, RunConfig
 from playground.ui import state
 from playground.ui import runtime
+from tests.pages.sidebar import open_section
 
 APP = "../../app.py"
 
@@ -77,7 +78,7 @@ def test_invalid_input_shows_messages_and_disables_start(clean_streamlit):
 
 
 def test_batch_bigger_than_training_set_is_explained(clean_streamlit):
-    at = fresh()
+    at = open_section(fresh(), "Training")
     at.number_input(key="cfg_batch_size").set_value(5000).run()
     assert any("training set has only 420" in e.value.replace("\\", "") for e in at.error)
 
@@ -145,10 +146,10 @@ def test_other_datasets_render_their_model_view(clean_streamlit, dataset):
 
 
 def test_classroom_link_hides_and_locks_controls(clean_streamlit):
-    at = fresh({"dataset": "xor", "optimizer": "sgd", "lr": "0.5", "hide": "lr,seed",
-                "lock": "1"})
+    at = open_section(fresh({"dataset": "xor", "optimizer": "sgd", "lr": "0.5",
+                             "hide": "lr,seed", "lock": "1"}), "Training")
     keys = {w.key for w in at.number_input} | {w.key for w in at.selectbox}
-    assert "cfg_lr" not in keys and "cfg_seed" not in keys
+    assert "cfg_lr" not in keys and "cfg_seed" not in keys and "cfg_clip" in keys
     assert at.selectbox(key="cfg_optimizer").disabled
     assert any("fixed by the link" in i.value for i in at.info)
     assert at.query_params["hide"] == "lr,seed" and at.query_params["lock"] == "1"
@@ -286,6 +287,26 @@ def test_a_data_change_that_breaks_the_batch_size_names_it_and_opens_its_section
     at.session_state["sec_training"] = False
     at.run()
     assert at.session_state["sec_training"] is False
+    # a closed section's controls are not drawn; its problem is still said, in words
+    assert "cfg_batch_size" not in {n.key for n in at.number_input}
+    assert any("Batch size" in e.value and "training set has only" in e.value.replace("\\", "")
+               for e in at.sidebar.error)
+
+
+def test_a_closed_section_keeps_its_values_without_drawing_its_controls(clean_streamlit):
+    at = open_section(fresh(), "Training")
+    at.number_input(key="cfg_batch_size").set_value(64).run()
+    at.selectbox(key="cfg_scheduler").set_value("step").run()
+    at.session_state["sec_training"] = False          # the user closes it again
+    at.run()
+    assert {"cfg_batch_size", "cfg_step_size"}.isdisjoint({n.key for n in at.number_input})
+    assert (current_config(at).batch_size, current_config(at).scheduler) == (64, "step")
+    assert at.query_params["batch_size"] == "64"
+    at.number_input(key="cfg_lr").set_value(0.05).run()   # another section's change
+    at = open_section(at, "Training")
+    assert at.number_input(key="cfg_batch_size").value == 64
+    assert at.selectbox(key="cfg_scheduler").value == "step"
+    assert (current_config(at).batch_size, current_config(at).lr) == (64, 0.05)
 
 
 def test_the_lectures_own_inits_are_in_the_init_select(clean_streamlit):

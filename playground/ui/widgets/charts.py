@@ -59,9 +59,20 @@ def chart(fig, key: str, height: int | None = None,
           on_click: Callable[[], None] | None = None):
     """Draw ``fig``; with ``on_click``, also return the last click as {"x", "y"} (data
     coordinates, anywhere on the plot area) or None, and call ``on_click`` on a click."""
-    h = int(height or fig.layout.height or DEFAULT_HEIGHT)
+    return mount(to_wire(fig), key, figure_height(fig, height), on_click)
+
+
+def figure_height(fig, height: int | None = None) -> int:
+    return int(height or fig.layout.height or DEFAULT_HEIGHT)
+
+
+def mount(wire: str, key: str, height: int, on_click: Callable[[], None] | None = None):
+    """Draw a figure already turned into its wire text (``figures/wire.py``): what
+    ``chart`` does after building it, for a chart kept from an earlier run
+    (``widgets/chart_memo.py``)."""
+    h = int(height)
     result = _PLOT(key=key, height=h,
-                   data={"figure": to_wire(fig), "config": CHART_CONFIG,
+                   data={"figure": wire, "config": CHART_CONFIG,
                          "height": h, "clickable": on_click is not None},
                    **({"on_click_change": on_click} if on_click else {}))
     return getattr(result, "click", None) if on_click else None

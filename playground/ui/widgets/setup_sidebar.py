@@ -83,17 +83,27 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False) -
         sb.info("This exercise's settings are fixed by the link you opened.",
                 icon=":material/lock:")
     slots: dict = {}
-    draw = _Drawer(hidden, locked, slots)
+    before = _problems(config)
+    draw = _Drawer(hidden, locked, slots, wrong={e.field for e in before})
     # A section that gets a wrong value is opened, so the marked box is on screen (a
     # preset or another page can put one into a collapsed section). Only new problems
     # open it: a user who closes the section again is not fought with.
-    _open_sections_with(_problems(config), st.session_state.get(state.SETUP_PROBLEMS) or [])
+    _open_sections_with(before, st.session_state.get(state.SETUP_PROBLEMS) or [])
+    left_open = st.session_state.setdefault(state.SETUP_OPEN, {})
     for section, fill in (("Data", draw.data_section), ("Model", draw.model_section),
                           ("Optimizer", draw.optimizer_section),
                           ("Training", draw.training_section)):
-        with sb.expander(section, expanded=section != "Training", key=section_key(section),
-                         on_change=_section_toggled):
-            fill()
+        # Each page has its own expander (Streamlit's ids include the page): it opens as
+        # the user left the section on the page before.
+        box = sb.expander(section, expanded=left_open.get(section, section != "Training"),
+                          key=section_key(section), on_change=_section_toggled,
+                          args=(section,))
+        # A closed section's controls are not drawn (their values persist for the
+        # session): ~3 ms of every rerun each, on a server a whole class shares. Its
+        # problems are still said, under the sections.
+        if box.open is not False:
+            with box:
+                fill()
 
     errors = _problems(config)
     _show_errors(errors, slots, sb)
@@ -107,9 +117,11 @@ def section_key(section: str) -> str:
     return "sec_" + section.lower()
 
 
-def _section_toggled() -> None:
-    """Opening or closing a section is the user's choice; the rerun it costs keeps its
-    state in session_state, where a wrong value can open it again."""
+def _section_toggled(section: str) -> None:
+    """Opening or closing a section is the user's choice: kept for the other pages (a
+    wrong value can still open it again)."""
+    st.session_state.setdefault(state.SETUP_OPEN, {})[section] = bool(
+        st.session_state.get(section_key(section)))
 
 
 def _read_widgets(config: RunConfig) -> tuple[RunConfig, list[ConfigError]]:
@@ -130,6 +142,7 @@ def _open_sections_with(errors: list[ConfigError], known: list) -> None:
         section = SECTION_OF.get(err.field)
         if section and (err.field, err.reason) not in known:
             st.session_state[section_key(section)] = True
+            st.session_state.setdefault(state.SETUP_OPEN, {})[section] = True
 
 
 def problems_sentence(action: str) -> str:
@@ -150,14 +163,20 @@ def problems_sentence(action: str) -> str:
 class _Drawer:
     """Draws the sections; remembers a message slot under each drawn control."""
 
-    def __init__(self, hidden: frozenset[str], locked: bool, slots: dict):
+    def __init__(self, hidden: frozenset[str], locked: bool, slots: dict,
+                 wrong: set[str] = frozenset()):
         self.hidden, self.locked, self.slots = hidden, locked, slots
+        self.wrong = wrong          # fields with a problem as the run began
 
     def show(self, name: str) -> bool:
         return name not in self.hidden
 
     def _slot(self, name: str) -> None:
-        self.slots[name] = st.empty()
+        # Only a control with a problem gets a place for its message: an empty slot
+        # under each of ~20 controls was a quarter of the elements every rerun sends.
+        # A problem that appears while drawing is said under the sections instead.
+        if name in self.wrong:
+            self.slots[name] = st.empty()
 
     def number(self, name: str, **kw) -> None:
         if not self.show(name):

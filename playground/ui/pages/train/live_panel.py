@@ -7,10 +7,10 @@ from playground.figures.curves import X_AXES, ema, loss_figure, lr_figure, score
 from playground.runs.snapshot import Snapshot
 from playground.training.losses import loss_words
 from playground.ui import runtime
-from playground.ui.pages.train.ghost import with_ghost
+from playground.ui.pages.train.ghost import ghost_id, with_ghost
 from playground.ui.pages.train.model_view import model_view
 from playground.ui.widgets import live
-from playground.ui.widgets.charts import chart
+from playground.ui.widgets.chart_memo import memo_chart
 
 X_LABELS = {"step": "steps", "epoch": "epochs", "examples": "examples", "time": "time"}
 
@@ -58,7 +58,7 @@ def live_panel(snap: Snapshot) -> None:
     # Only charts actually drawn below the fragment need a full rerun to follow an option
     # (a queued run has none yet: the page reruns anyway when it starts).
     charts_below = not charts_inside and snap.step > 0
-    drawn = {"full_run": True, "view": None}
+    drawn = {"full_run": True, "view": None, "last": None}
 
     def status_part(s: Snapshot | None, view: dict, where) -> None:
         if s is None:
@@ -80,6 +80,11 @@ def live_panel(snap: Snapshot) -> None:
         status_col, options_col = st.columns([5, 1.3], vertical_alignment="center")
         with options_col:
             view = view_options()
+        # The fragment's own timer reruns it with the options unchanged: only then do
+        # the charts take new points (see widgets/chart_memo.py). A full run or a chart
+        # option redraws the others from their last drawing, at most one poll old.
+        polled = not drawn["full_run"] and view == drawn["last"]
+        drawn["last"] = view
         if drawn["full_run"]:
             drawn["view"] = view
         elif view["frozen"] != frozen or (charts_below and view != drawn["view"]):
@@ -94,15 +99,17 @@ def live_panel(snap: Snapshot) -> None:
             st.rerun(scope="app")
         status_part(s, view, status_col)
         if charts_inside:
-            charts(s, view)
+            charts(s, view, new_points=polled)
 
     live_area()
     drawn["full_run"] = False
     if not charts_inside:
-        charts(reg.snapshot(run_id), drawn["view"])
+        charts(reg.snapshot(run_id), drawn["view"], new_points=True)
 
 
-def charts(s: Snapshot | None, view: dict) -> None:
+def charts(s: Snapshot | None, view: dict, new_points: bool = True) -> None:
+    """The four charts of ``s``; each is rebuilt only when what it shows changed (or,
+    with ``new_points``, when the run has new points: see widgets/chart_memo.py)."""
     if s is None:
         return
     if s.step == 0:
@@ -110,15 +117,22 @@ def charts(s: Snapshot | None, view: dict) -> None:
         # busy classroom server would cost every other session time.
         st.caption("The charts appear with the first training step.")
         return
-    curve = live.curve_of(s)
+    version = (s.step, s.status, s.diverged_at, len(s.history["eval"]["step"]))
+    x = view["x"]
+
+    def draw(key: str, build, *options) -> None:
+        memo_chart(key, build, (s.run_id, x, *options), version, new_points)
+
     left, right = st.columns([1.25, 1])
     with left:
-        chart(with_ghost(loss_figure([curve], view["x"], view["smoothing"], view["log_y"],
-                                     words=loss_words(s.config, s.target)), view), "chart_loss")
+        draw("chart_loss", lambda: with_ghost(loss_figure(
+            [live.curve_of(s)], x, view["smoothing"], view["log_y"],
+            words=loss_words(s.config, s.target)), view),
+            view["smoothing"], view["log_y"], ghost_id())
     with right:
-        model_view(s, view)
+        model_view(s, view, new_points)
     left, right = st.columns([1.25, 1])
     with left:
-        chart(score_figure([curve], s.target, view["x"]), "chart_acc")
+        draw("chart_acc", lambda: score_figure([live.curve_of(s)], s.target, x))
     with right:
-        chart(lr_figure([curve], view["x"]), "chart_lr")
+        draw("chart_lr", lambda: lr_figure([live.curve_of(s)], x))

@@ -8,17 +8,20 @@ import streamlit as st
 
 from playground.figures.boundary import boundary_figure, confusion_figure
 from playground.figures.drawing import drawn_boundary_figure
+from playground.figures.wire import to_wire
 from playground.runs.snapshot import Snapshot
 from playground.training.predict import (confusion_matrix, grid_probabilities, plane_bounds,
                                          replica)
 from playground.ui import runtime, state
 from playground.ui.pages.train.fit_view import fit_figure
-from playground.ui.widgets.charts import chart
+from playground.ui.widgets.charts import figure_height, mount
 
 BOUNDARY_EVERY_S = 1.0
 
 
-def model_view(snap: Snapshot, view: dict) -> None:
+def model_view(snap: Snapshot, view: dict, new_points: bool = True) -> None:
+    """Rebuilt when its options change, or with ``new_points`` for newer weights (at most
+    once a second while the run trains); any other rerun sends the last drawing again."""
     if snap.weights is None:
         return
     task = runtime.registry().task(snap.run_id)   # the run's own data (maybe an upload)
@@ -26,8 +29,8 @@ def model_view(snap: Snapshot, view: dict) -> None:
         return
     cache = st.session_state.get(state.TRAIN_BOUNDARY)
     key = (snap.run_id, snap.weights_step, view["show_val"])
-    fresh = cache is None or cache["run"] != snap.run_id
-    due = fresh or (cache["key"] != key and
+    fresh = cache is None or cache["run"] != snap.run_id or cache["key"][2] != key[2]
+    due = fresh or (cache["key"] != key and new_points and
                     (time.monotonic() - cache["time"] >= BOUNDARY_EVERY_S or not snap.active))
     if due:
         model = replica(snap.config, task, snap.weights)
@@ -39,9 +42,11 @@ def model_view(snap: Snapshot, view: dict) -> None:
             counts = confusion_matrix(model, task.val, task.n_classes)
             fig = confusion_figure(counts, task.class_names,
                                    title=f"Validation confusion · step {snap.weights_step:,}")
-        cache = {"run": snap.run_id, "key": key, "time": time.monotonic(), "fig": fig}
+        # Kept as its wire text: between two builds, reruns send it as it is.
+        cache = {"run": snap.run_id, "key": key, "time": time.monotonic(),
+                 "wire": to_wire(fig), "height": figure_height(fig)}
         st.session_state[state.TRAIN_BOUNDARY] = cache
-    chart(cache["fig"], "chart_model")
+    mount(cache["wire"], "chart_model", cache["height"])
 
 
 def _boundary(model, task, snap: Snapshot, show_val: bool):

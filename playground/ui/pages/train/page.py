@@ -46,7 +46,7 @@ def render() -> None:
     if snap is not None:
         apply_live_changes(reg, snap, config)
     run_buttons(reg, sid, config, errors, snap)
-    ghost_picker(config, run_id)
+    ghost_picker(config, run_id, snap is not None and snap.active)
     draw_canvas(config, snap)           # "Draw your own": the points, edited by clicks
     if snap is None:
         preview(config, errors)
