@@ -85,3 +85,35 @@ def test_whole_page_reruns_keep_the_live_charts_and_a_pause_redraws_them(clean_s
     loss = charts(at)["chart_loss"]
     assert last_step(loss) == paused.step > shown_step
     reg.stop(run_id)
+
+
+def _compare():
+    from playground.ui import shell
+
+    shell.main(default="compare")
+
+
+def test_compare_keeps_its_charts_on_whole_page_reruns_and_ends_on_the_last_step(clean_streamlit):
+    from playground.config import RunConfig
+
+    at = AppTest.from_function(_compare, default_timeout=60)
+    at.session_state[state.CONFIG] = RunConfig(dataset="gauss", n_samples=300, length=100_000,
+                                               eval_every=50)
+    at.run()
+    at.button(key="cmp_start").click().run()
+    reg = runtime.registry()
+    group_id = at.session_state[state.COMPARE_GROUP]
+    time.sleep(1.0)
+    at.run()
+    first = charts(at)["cmp_loss_chart"]
+    time.sleep(0.5)
+    at.run()                                    # a whole-page rerun while the group trains
+    group = reg.group(group_id, poll=False)
+    assert group.active and min(s.step for s in group.members) > 100
+    assert charts(at)["cmp_loss_chart"] == first      # new points wait for the poll
+    for run_id in group.run_ids:
+        reg.stop(run_id)
+        reg.join(run_id, 30)
+    ended = reg.group(group_id, poll=False)
+    at.run()                                    # ended: drawn where the runs stopped
+    assert last_step(charts(at)["cmp_loss_chart"]) == max(s.step for s in ended.members)

@@ -14,11 +14,11 @@ from playground.runs.status import Status
 from playground.training.losses import loss_words
 from playground.ui import runtime
 from playground.ui.pages.compare.networks import networks
-from playground.ui.pages.compare.reference import with_reference
+from playground.ui.pages.compare.reference import reference_id, with_reference
 from playground.ui.pages.compare.results import fairness, summary, surface_button
 from playground.ui.pages.compare.update_sizes import update_sizes
 from playground.ui.widgets import live
-from playground.ui.widgets.charts import chart
+from playground.ui.widgets.chart_memo import memo_chart
 from playground.ui.widgets.safe import html_escape
 
 PACES = {"Slow": 20.0, "Watch": 100.0, "Full speed": None}
@@ -28,6 +28,7 @@ def panel(group_id: str) -> None:
     reg = runtime.registry()
     first = reg.group(group_id, poll=False, max_points=2, with_weights=False)
     was_active = first is not None and first.active
+    drawn = {"full_run": True, "view": None}
 
     @st.fragment(run_every=live.POLL_S if was_active else None)
     def _live() -> None:
@@ -39,18 +40,26 @@ def panel(group_id: str) -> None:
         colors = colors_for([s.config.optimizer for s in group.members])
         _group_controls(reg, group)
         _member_rows(reg, group, colors)
-        x, log_y, smoothing, show_val = _view_options()
+        x, log_y, smoothing, show_val = view = _view_options()
+        # As on Train (widgets/chart_memo.py): new points come with the fragment's own
+        # poll, or on every rerun once the group has ended; a whole-page rerun or a chart
+        # option sends the other chart as last drawn.
+        new_points = (not drawn["full_run"] and view == drawn["view"]) or not group.active
+        drawn["view"] = view
         members = [figs.Member(label, s.config.optimizer, s.history, s.status,
                                s.diverged_at) for label, s in zip(group.labels, group.members)]
         target = group.members[0].target if group.members else None   # regression runs
+        version = tuple((s.step, s.status, s.diverged_at, len(s.history["eval"]["step"]))
+                        for s in group.members)
         left, right = st.columns(2)
         with left:
-            chart(with_reference(figs.loss_figure(
+            memo_chart("cmp_loss_chart", lambda: with_reference(figs.loss_figure(
                 members, x=x, log_y=log_y, smoothing=smoothing, show_val=show_val,
                 words=loss_words(group.members[0].config, target)), x, smoothing, show_val),
-                "cmp_loss_chart")
+                (group_id, *view, reference_id()), version, new_points)
         with right:
-            chart(figs.score_figure(members, target, x=x), "cmp_acc_chart")
+            memo_chart("cmp_acc_chart", lambda: figs.score_figure(members, target, x=x),
+                       (group_id, x), version, new_points)
         update_sizes(group, colors)
         fairness(group)
         summary(reg, group)
@@ -59,6 +68,7 @@ def panel(group_id: str) -> None:
             st.rerun()        # everything ended: redraw the page once and stop polling
 
     _live()
+    drawn["full_run"] = False
     networks(group_id)
 
 

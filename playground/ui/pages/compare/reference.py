@@ -38,6 +38,13 @@ def reference_picker(dataset: str, exclude: tuple[str, ...] = ()) -> None:
                                     store.curves([choice]).get(choice, {}))
 
 
+def reference_id() -> str | None:
+    """The past run drawn under the members, if any (part of what the loss chart shows)."""
+    cached = st.session_state.get(_CACHE)
+    return cached[0] if cached and st.session_state.get(state.COMPARE_REFERENCE) == cached[0] \
+        else None
+
+
 def with_reference(fig, x: str, smoothing: float, show_val: bool):
     cached = st.session_state.get(_CACHE)
     if not cached or st.session_state.get(state.COMPARE_REFERENCE) != cached[0]:
