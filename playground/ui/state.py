@@ -45,6 +45,7 @@ URL_LOADED = "_url_loaded"          # bool: the link was read (once per session)
 URL_ERRORS = "_url_errors"          # list[ConfigError]: what the link got wrong
 SETUP_PROBLEMS = "_setup_problems"  # [(field, reason)]: the sidebar's last check
 SETUP_OPEN = "_setup_open"          # {section: open?}: the sidebar sections as last left
+CHART_MEMO = "_chart_memo"          # {chart key: its last drawing} (widgets/chart_memo.py)
 LINK_IDS = "_link_ids"              # {"run": id, "group": id}: named by the link
 CLASSROOM = "_classroom"            # {"hide": frozenset[str], "lock": bool}
 

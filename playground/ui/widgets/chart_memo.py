@@ -22,9 +22,8 @@ from typing import Callable, NamedTuple
 import streamlit as st
 
 from playground.figures.wire import to_wire
+from playground.ui import state
 from playground.ui.widgets.charts import figure_height, mount
-
-MEMO = "_chart_memo"          # chart key -> _Drawn
 
 
 class _Drawn(NamedTuple):
@@ -38,7 +37,7 @@ def memo_chart(key: str, build: Callable, identity: tuple, version: tuple,
                new_points: bool = True) -> bool:
     """Draw chart ``key``: ``build()`` makes its figure when it must be rebuilt (see the
     module's docstring). Returns whether it was rebuilt."""
-    memo = st.session_state.setdefault(MEMO, {})
+    memo = st.session_state.setdefault(state.CHART_MEMO, {})   # chart key -> _Drawn
     last = memo.get(key)
     keep = last is not None and last.identity == identity and (
         last.version == version or not new_points)
