@@ -86,17 +86,21 @@ WATCH_JS = """() => {
   window.__ran = false;
   window.__before = new Map([...document.querySelectorAll('.playground-plot')]
                             .map(g => [g, Number(g.dataset.updates || 0)]));
-  if (!window.__watch) {
+  if (window.__watched !== app) {
+    // React can replace the app's element: an observer left on the old one saw nothing
+    // (the bench then waited 60 s for a run that had come and gone).
+    if (window.__watch) window.__watch.disconnect();
     // a quick run can start and end between two callbacks: look at old values too
     window.__watch = new MutationObserver((records) => {
       for (const r of records) {
         if (r.attributeName !== 'data-test-script-state') continue;
-        if (r.oldValue === 'running' || app.dataset.testScriptState === 'running') {
+        if (r.oldValue === 'running' || r.target.dataset.testScriptState === 'running') {
           window.__ran = true;
         }
       }
     });
     window.__watch.observe(app, {attributes: true, attributeOldValue: true});
+    window.__watched = app;
   }
 }"""
 DONE_JS = """(charts) => {
