@@ -20,7 +20,7 @@ TRAIN_PACE = "train_pace"           # "slow" | "watch" | "max": the Speed contro
 TRAIN_PACES = {"slow": 30.0, "watch": 150.0, "max": None}   # ... as steps/s caps
 TRAIN_HANDED_TASK = "train_handed_task"   # (data cache key, TaskData) of an upload
 TRAIN_BOUNDARY = "train_boundary"   # {"run", "key", "time", "wire", "height"}: the last model view
-TRAIN_INSIDE = "train_inside"       # {"run", "key", "time", "figs"}: the last network panel
+TRAIN_INSIDE = "train_inside"       # {"run", "key", "time", "figs"}: the last network panel (wire texts)
 DRAW_UNDO = "draw_undo"             # list[str]: earlier `points` texts of the drawing (Undo)
 COMPARE_GROUP = "cmp_group"         # str | None: id of the group the Compare page shows
 COMPARE_ROWS = "cmp_rows"           # list[dict]: the run table's rows (blank = inherit)

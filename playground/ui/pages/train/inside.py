@@ -14,9 +14,10 @@ import streamlit as st
 
 from playground.figures import inside
 from playground.figures.theme import optimizer_color
+from playground.figures.wire import to_wire
 from playground.runs.snapshot import Snapshot
 from playground.ui import runtime, state
-from playground.ui.widgets.charts import chart
+from playground.ui.widgets.charts import figure_height, mount
 from playground.ui.widgets.tables import table
 
 INSIDE_EVERY_S = 1.0
@@ -49,26 +50,26 @@ def inside_panel(run_id: str) -> None:
             unit = _unit_picker(s, task)
         figs = _figures(s, task, unit)
         with left:
-            chart(figs["network"], "chart_network")
+            _show(figs["network"], "chart_network")
         with right:
             if "unit" in figs:
-                chart(figs["unit"], "chart_unit_map")
+                _show(figs["unit"], "chart_unit_map")
             elif "activations" in figs:
-                chart(figs["activations"], "chart_activations")
+                _show(figs["activations"], "chart_activations")
         if s.health is None:
             return
         left, right = st.columns(2)
         with left:
-            chart(figs["update"], "chart_update_ratio")
+            _show(figs["update"], "chart_update_ratio")
         with right:
             if "unit" in figs:
-                chart(figs["activations"], "chart_activations")
+                _show(figs["activations"], "chart_activations")
             else:
-                chart(figs["gradients"], "chart_gradients")
+                _show(figs["gradients"], "chart_gradients")
         if "unit" in figs:
             left, _ = st.columns(2)
             with left:
-                chart(figs["gradients"], "chart_gradients")
+                _show(figs["gradients"], "chart_gradients")
         table(inside.health_table(s.health),
               {"saturated": "{:.0%}", "dead": "{:.0%}", "mean": "{:+.3f}", "std": "{:.3f}",
                "gradient std": "{:.2g}", "grad:data (in)": "{:.2g}",
@@ -80,6 +81,11 @@ def inside_panel(run_id: str) -> None:
                    "ratios are for the weight matrix *into* that layer.")
 
     area()
+
+
+def _show(drawn: tuple[str, int], key: str) -> None:
+    wire, height = drawn
+    mount(wire, key, height)
 
 
 def _unit_picker(s: Snapshot, task) -> tuple[int, int] | None:
@@ -95,8 +101,9 @@ def _unit_picker(s: Snapshot, task) -> tuple[int, int] | None:
 
 
 def _figures(s: Snapshot, task, unit) -> dict:
-    """The panel's figures, rebuilt at most once a second (and once more when the run
-    stops, so its last state shows)."""
+    """The panel's figures as (wire text, height), rebuilt at most once a second (and
+    once more when the run stops, so its last state shows). Kept as wire text: the
+    reruns in between (a whole-page rerun, the panel's own poll) send them as they are."""
     cache = st.session_state.get(state.TRAIN_INSIDE)
     health_step = s.health.step if s.health is not None else 0
     key = (s.run_id, s.weights_step, health_step, unit)
@@ -113,6 +120,7 @@ def _figures(s: Snapshot, task, unit) -> dict:
         figs["update"] = inside.update_ratio_view(s.health, optimizer_color(s.config.optimizer))
         figs["activations"] = inside.activations_view(s.health)
         figs["gradients"] = inside.gradients_view(s.health)
+    figs = {name: (to_wire(fig), figure_height(fig)) for name, fig in figs.items()}
     st.session_state[state.TRAIN_INSIDE] = {"run": s.run_id, "key": key, "unit": unit,
                                             "time": time.monotonic(), "figs": figs}
     return figs
