@@ -75,15 +75,22 @@ def open_sections(page) -> None:
             wait_idle(page)
 
 
+def _idle_read(page) -> dict:
+    """The sidebar's values between two script runs: a run cut short by the next one
+    (a live page reruns often) can leave a section drawn only halfway for a moment."""
+    wait_idle(page)
+    return page.evaluate(SIDEBAR_JS)
+
+
 def sidebar(page, timeout: float = 10.0) -> dict:
     """The setup controls' values, once the sidebar has finished drawing (two reads
-    0.3 s apart agree), every section opened."""
+    0.3 s apart, each while the app is idle, agree), every section opened."""
     open_sections(page)
     deadline = time.monotonic() + timeout
-    last = page.evaluate(SIDEBAR_JS)
+    last = _idle_read(page)
     while time.monotonic() < deadline:
         time.sleep(0.3)
-        now = page.evaluate(SIDEBAR_JS)
+        now = _idle_read(page)
         if now == last and "dataset" in now:
             return now
         last = now
