@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_idle
 from playground.ui.widgets.setup_help import SECTION_OF, SECTIONS
-from playground.ui.widgets.setup_sidebar import section_key
+from playground.ui.widgets.setup_sections import section_key
 
 TITLES = {"train": "Train", "sweep": "LR sweep", "search": "Search", "compare": "Compare",
           "surface": "Loss surface", "lessons": "Lessons", "runs": "Runs", "server": "Server"}

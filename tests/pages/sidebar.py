@@ -1,6 +1,6 @@
 """The setup sidebar in AppTests: a closed section's controls are not drawn, so a test
 opens it first, as a person clicks its header."""
-from playground.ui.widgets.setup_sidebar import section_key
+from playground.ui.widgets.setup_sections import section_key
 
 
 def open_section(at, section: str):

@@ -26,6 +26,7 @@ from playground.ui.widgets.safe import md_escape
 from playground.ui.widgets.setup_help import (INIT_HELP, OPTIMIZER_HELP, SCHEDULER_HELP,
                                               SECTION_OF, label)
 from playground.ui.widgets.setup_link import SLIDER_RANGES
+from playground.ui.widgets.setup_sections import open_sections_with, section
 from playground.ui.widgets.table_data import table_controls
 
 PERSIST = "session"
@@ -85,19 +86,11 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False) -
     slots: dict = {}
     before = _problems(config)
     draw = _Drawer(hidden, locked, slots, wrong={e.field for e in before})
-    # A section that gets a wrong value is opened, so the marked box is on screen (a
-    # preset or another page can put one into a collapsed section). Only new problems
-    # open it: a user who closes the section again is not fought with.
-    _open_sections_with(before, st.session_state.get(state.SETUP_PROBLEMS) or [])
-    left_open = st.session_state.setdefault(state.SETUP_OPEN, {})
-    for section, fill in (("Data", draw.data_section), ("Model", draw.model_section),
-                          ("Optimizer", draw.optimizer_section),
-                          ("Training", draw.training_section)):
-        # Each page has its own expander (Streamlit's ids include the page): it opens as
-        # the user left the section on the page before.
-        box = sb.expander(section, expanded=left_open.get(section, section != "Training"),
-                          key=section_key(section), on_change=_section_toggled,
-                          args=(section,))
+    open_sections_with(before, st.session_state.get(state.SETUP_PROBLEMS) or [])
+    for name, fill in (("Data", draw.data_section), ("Model", draw.model_section),
+                       ("Optimizer", draw.optimizer_section),
+                       ("Training", draw.training_section)):
+        box = section(sb, name)
         # A closed section's controls are not drawn (their values persist for the
         # session): ~3 ms of every rerun each, on a server a whole class shares. Its
         # problems are still said, under the sections.
@@ -113,17 +106,6 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False) -
     return new_config
 
 
-def section_key(section: str) -> str:
-    return "sec_" + section.lower()
-
-
-def _section_toggled(section: str) -> None:
-    """Opening or closing a section is the user's choice: kept for the other pages (a
-    wrong value can still open it again)."""
-    st.session_state.setdefault(state.SETUP_OPEN, {})[section] = bool(
-        st.session_state.get(section_key(section)))
-
-
 def _read_widgets(config: RunConfig) -> tuple[RunConfig, list[ConfigError]]:
     values = {name: st.session_state.get(LR_VALUE if name == "lr" else key(name),
                                          getattr(config, name))
@@ -135,14 +117,6 @@ def _read_widgets(config: RunConfig) -> tuple[RunConfig, list[ConfigError]]:
 def _problems(config: RunConfig) -> list[ConfigError]:
     new_config, parse_errors = _read_widgets(config)
     return parse_errors + new_config.validate()
-
-
-def _open_sections_with(errors: list[ConfigError], known: list) -> None:
-    for err in errors:
-        section = SECTION_OF.get(err.field)
-        if section and (err.field, err.reason) not in known:
-            st.session_state[section_key(section)] = True
-            st.session_state.setdefault(state.SETUP_OPEN, {})[section] = True
 
 
 def problems_sentence(action: str) -> str:
