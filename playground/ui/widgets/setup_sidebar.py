@@ -98,10 +98,10 @@ def config_sidebar(hidden: frozenset[str] = frozenset(), locked: bool = False) -
             with box:
                 fill()
 
-    errors = _problems(config)
+    new_config, parse_errors = _read_widgets(config)   # as the drawn controls left them
+    errors = parse_errors + new_config.validate()
     _show_errors(errors, slots, sb)
     st.session_state[state.SETUP_PROBLEMS] = [(e.field, e.reason) for e in errors]
-    new_config, _ = _read_widgets(config)
     st.session_state[state.CONFIG] = new_config
     return new_config
 
